@@ -1,0 +1,44 @@
+# The two commands a newcomer needs are `make run` and `make test`; both install
+# into .venv first, and only when pyproject.toml or constraints.txt changed.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+.DEFAULT_GOAL := help
+
+.PHONY: help install run test shell train lint format clean
+
+help: ## Show this list
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-9s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml constraints.txt scripts/find-python
+	@python=$$(scripts/find-python) || exit 1; \
+	if ! $(BIN)/python -c 'import sys; sys.exit(not (3, 8) <= sys.version_info[:2] <= (3, 10))' 2>/dev/null; then \
+		echo "Creating $(VENV) with $$python"; rm -rf $(VENV); "$$python" -m venv $(VENV) || exit 1; \
+	fi
+	@echo "Installing dependencies into $(VENV) (about a minute the first time)..."
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	@touch $@
+
+install: $(STAMP) ## Create .venv and install the pinned dependencies if needed
+
+run: $(STAMP) ## Migrate, train if the data changed, start every server and print the URLs
+	@$(BIN)/bot run
+
+test: $(STAMP) ## Run the whole test suite (trains a test model once per session)
+	@$(BIN)/pytest
+
+shell: $(STAMP) ## Chat with the bot in this terminal
+	@$(BIN)/bot shell
+
+train: $(STAMP) ## Train a model if data/, domain.yml or config.yml changed
+	@$(BIN)/bot train
+
+lint: $(STAMP) ## Check the code with ruff
+	@$(BIN)/ruff check . && $(BIN)/ruff format --check bot actions tests
+
+format: $(STAMP) ## Reformat the code with ruff
+	@$(BIN)/ruff check --fix . && $(BIN)/ruff format bot actions tests
+
+clean: ## Remove the virtualenv, trained models and runtime files (keeps .env)
+	rm -rf $(VENV) models var .pytest_cache .ruff_cache test-artifacts

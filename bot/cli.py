@@ -1,0 +1,55 @@
+"""The ``bot`` command: one entry point for every tool of the assistant.
+
+Each capability registers its own sub-commands from ``bot/<package>/cli.py``
+(a ``register(subparsers)`` function); handlers are plain functions taking
+``(args, settings)`` and returning an exit code, so tests call ``main([...])``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from typing import List, Optional
+
+from bot.config import ConfigError, load_settings
+
+COMMAND_MODULES = [
+    "bot.runner_cli",
+    "bot.knowledge.cli",
+    "bot.web.cli",
+    "bot.db.cli",
+    "bot.leads.cli",
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bot",
+        description="Foot-massage procurement assistant: run, train and administer the bot.",
+    )
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for module_name in COMMAND_MODULES:
+        importlib.import_module(module_name).register(subparsers)
+    return parser
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    from dotenv import load_dotenv
+
+    load_dotenv()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "handler"):
+        parser.print_help()
+        return 2
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        print(f"Configuration error: {error}", file=sys.stderr)
+        return 2
+    return int(args.handler(args, settings) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

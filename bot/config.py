@@ -1,0 +1,173 @@
+"""One frozen settings object, built from the environment.
+
+Every process (the supervisor, the Rasa server, the action server, the CLI and
+the tests) reads its configuration through :func:`load_settings`, so a
+variable has one name, one default and one parser. Only entry points call
+``load_dotenv()``; this module never reads files or touches the network.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping, Optional, Tuple
+from urllib.parse import urlsplit
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(ValueError):
+    """A configuration value is present but unusable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the processes of the assistant need to know about their world."""
+
+    project_dir: Path
+    database_url: str
+    tracker_store_url: str
+    redis_url: Optional[str]
+    bind_host: str
+    rasa_port: int
+    action_port: int
+    web_port: int
+    rasa_token: Optional[str]
+    cors_origins: Tuple[str, ...]
+    models_dir: Path
+    log_level: str
+
+    @property
+    def var_dir(self) -> Path:
+        """Where embedded databases, logs and other runtime files live."""
+        return self.project_dir / "var"
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://{_client_host(self.bind_host)}:{self.rasa_port}"
+
+    @property
+    def action_url(self) -> str:
+        return f"http://{_client_host(self.bind_host)}:{self.action_port}/webhook"
+
+    @property
+    def web_url(self) -> str:
+        return f"http://{_client_host(self.bind_host)}:{self.web_port}"
+
+    def child_environment(self) -> dict:
+        """These settings as environment variables, for the processes we start.
+
+        Children rebuild the same :class:`Settings` from them, and Rasa's
+        ``${VAR}`` substitution in ``endpoints.yml`` reads the derived values
+        (it fails on unset variables and cannot choose a lock store itself).
+        """
+        env = {
+            "BOT_PROJECT_DIR": str(self.project_dir),
+            "DATABASE_URL": self.database_url,
+            "TRACKER_STORE_URL": self.tracker_store_url,
+            "BIND_HOST": self.bind_host,
+            "RASA_PORT": str(self.rasa_port),
+            "ACTION_PORT": str(self.action_port),
+            "WEB_PORT": str(self.web_port),
+            "WEB_ORIGINS": ",".join(self.cors_origins),
+            "MODELS_DIR": str(self.models_dir),
+            "LOG_LEVEL": self.log_level,
+            "ACTION_ENDPOINT_URL": self.action_url,
+        }
+        if self.rasa_token:
+            env["RASA_TOKEN"] = self.rasa_token
+        env.update(self._lock_store_environment())
+        return env
+
+    def _lock_store_environment(self) -> dict:
+        if not self.redis_url:
+            return {
+                "LOCK_STORE_TYPE": "in_memory",
+                "REDIS_HOST": "localhost",
+                "REDIS_PORT": "6379",
+                "REDIS_DB": "1",
+                "REDIS_PASSWORD": "",
+            }
+        parts = urlsplit(self.redis_url)
+        return {
+            "REDIS_URL": self.redis_url,
+            "LOCK_STORE_TYPE": "redis",
+            "REDIS_HOST": parts.hostname or "localhost",
+            "REDIS_PORT": str(parts.port or 6379),
+            "REDIS_DB": (parts.path or "/1").lstrip("/") or "1",
+            "REDIS_PASSWORD": parts.password or "",
+        }
+
+
+def _client_host(bind_host: str) -> str:
+    """A host a browser or client can reach when a server binds ``bind_host``."""
+    return "localhost" if bind_host in ("0.0.0.0", "::", "") else bind_host
+
+
+def _port(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        port = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a port number, got {raw!r}") from None
+    if not 0 < port < 65536:
+        raise ConfigError(f"{name} must be between 1 and 65535, got {port}")
+    return port
+
+
+def _sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def _database_url(raw: str, project_dir: Path, default_file: str) -> str:
+    """Normalise a database URL; relative SQLite paths are taken from the project."""
+    url = raw.strip() or _sqlite_url(project_dir / "var" / default_file)
+    if url.startswith("postgres://"):  # the spelling Heroku-style hosts hand out
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+        relative = url[len("sqlite:///") :]
+        if relative and relative != ":memory:":
+            url = _sqlite_url(project_dir / relative)
+    if "://" not in url:
+        raise ConfigError(f"DATABASE_URL is not a database URL: {url!r}")
+    return url
+
+
+def _origins(env: Mapping[str, str], web_port: int) -> Tuple[str, ...]:
+    raw = env.get("WEB_ORIGINS", "").strip()
+    if not raw:
+        return (f"http://localhost:{web_port}", f"http://127.0.0.1:{web_port}")
+    origins = tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip())
+    if "*" in origins:
+        raise ConfigError("WEB_ORIGINS must list origins; '*' is not allowed")
+    return origins
+
+
+def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
+    """Build :class:`Settings` from ``env`` (the process environment by default)."""
+    env = os.environ if env is None else env
+    project_dir = Path(env.get("BOT_PROJECT_DIR") or PROJECT_ROOT).resolve()
+    database_url = _database_url(env.get("DATABASE_URL", ""), project_dir, "leads.db")
+    tracker_default = env.get("DATABASE_URL", "")
+    tracker_store_url = _database_url(
+        env.get("TRACKER_STORE_URL", "") or tracker_default, project_dir, "tracker.db"
+    )
+    web_port = _port(env, "WEB_PORT", 8000)
+    models_dir = Path(env.get("MODELS_DIR") or project_dir / "models")
+    return Settings(
+        project_dir=project_dir,
+        database_url=database_url,
+        tracker_store_url=tracker_store_url,
+        redis_url=env.get("REDIS_URL", "").strip() or None,
+        bind_host=env.get("BIND_HOST", "").strip() or "127.0.0.1",
+        rasa_port=_port(env, "RASA_PORT", 5005),
+        action_port=_port(env, "ACTION_PORT", 5055),
+        web_port=web_port,
+        rasa_token=env.get("RASA_TOKEN", "").strip() or None,
+        cors_origins=_origins(env, web_port),
+        models_dir=models_dir if models_dir.is_absolute() else project_dir / models_dir,
+        log_level=(env.get("LOG_LEVEL", "").strip() or "INFO").upper(),
+    )

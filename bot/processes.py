@@ -1,0 +1,129 @@
+"""How to start each server of the assistant, and how to tell it is ready.
+
+Shared by the ``make run`` supervisor and the end-to-end tests, so the tests
+exercise exactly the commands a user runs.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Callable, List, Optional
+
+from bot.config import Settings
+from bot.training import rasa_environment
+
+
+@dataclass(frozen=True)
+class ServerSpec:
+    """A server process: what to run and which URL answers once it is ready."""
+
+    name: str
+    command: List[str]
+    health_url: str
+    env: dict
+
+
+def _base_env(settings: Settings) -> dict:
+    env = rasa_environment()
+    env.update(settings.child_environment())
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def action_server(settings: Settings) -> ServerSpec:
+    env = _base_env(settings)
+    env["SANIC_HOST"] = settings.bind_host
+    command = [
+        sys.executable, "-m", "rasa_sdk",
+        "--actions", "actions", "--port", str(settings.action_port),
+    ]  # fmt: skip
+    health = settings.action_url.replace("/webhook", "/health")
+    return ServerSpec("action server", command, health, env)
+
+
+def rasa_server(settings: Settings, model: Path) -> ServerSpec:
+    command = [
+        sys.executable, "-m", "rasa", "run",
+        "--model", str(model),
+        "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+        "--interface", settings.bind_host, "--port", str(settings.rasa_port),
+        "--cors", *settings.cors_origins,
+    ]  # fmt: skip
+    if settings.rasa_token:
+        command += ["--enable-api", "--auth-token", settings.rasa_token]
+    return ServerSpec("Rasa server", command, settings.rasa_url + "/", _base_env(settings))
+
+
+def start(spec: ServerSpec, cwd: Path, log_file: IO) -> subprocess.Popen:
+    """Start ``spec`` in its own process group so it can be stopped as a whole."""
+    return subprocess.Popen(
+        spec.command, cwd=cwd, env=spec.env, stdout=log_file, stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )  # fmt: skip
+
+
+class ServerDied(RuntimeError):
+    """A server exited before it became ready."""
+
+
+def wait_until_ready(
+    spec: ServerSpec,
+    process: subprocess.Popen,
+    timeout: float,
+    is_stopping: Callable[[], bool] = lambda: False,
+) -> bool:
+    """Poll the health URL until it answers 200; False on timeout or stop request."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and not is_stopping():
+        if process.poll() is not None:
+            raise ServerDied(f"{spec.name} exited with code {process.returncode}")
+        if answers(spec.health_url):
+            return True
+        time.sleep(0.5)
+    return False
+
+
+def answers(url: str, timeout: float = 2.0) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def stop(process: subprocess.Popen, grace: float = 10.0) -> None:
+    """SIGTERM the whole process group, then SIGKILL whatever outlives ``grace``."""
+    for signal_number, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 5.0)):
+        try:
+            os.killpg(process.pid, signal_number)
+        except ProcessLookupError:
+            break
+        try:
+            process.wait(timeout=wait)
+        except subprocess.TimeoutExpired:
+            continue
+        if not _group_alive(process.pid):
+            break
+    process.poll()
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def tail(path: Optional[Path], lines: int = 25) -> str:
+    if path is None or not path.exists():
+        return ""
+    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])

@@ -1,0 +1,35 @@
+"""Shared fixtures: one trained model and one running Rasa stack per test session."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from bot.config import PROJECT_ROOT
+from bot.training import ensure_model
+from tests.servers import Stack, stack_settings
+
+# Models trained by the tests live here, named by the data fingerprint, so an
+# unchanged project reuses the model of an earlier session.
+TEST_MODELS_DIR = Path(os.environ.get("TEST_MODELS_DIR", PROJECT_ROOT / "var" / "test-models"))
+TEST_WEB_PORT = int(os.environ.get("TEST_WEB_PORT", "8765"))
+
+
+@pytest.fixture(scope="session")
+def trained_model() -> Path:
+    return ensure_model(PROJECT_ROOT, TEST_MODELS_DIR, log=lambda _: None)
+
+
+@pytest.fixture(scope="session")
+def rasa_server(trained_model, tmp_path_factory):
+    """The real Rasa server and action server, with a fresh SQLite database."""
+    work_dir = tmp_path_factory.mktemp("stack")
+    origins = f"http://127.0.0.1:{TEST_WEB_PORT},http://localhost:{TEST_WEB_PORT}"
+    settings = stack_settings(work_dir, WEB_ORIGINS=origins, WEB_PORT=str(TEST_WEB_PORT))
+    stack = Stack(settings, trained_model, work_dir)
+    try:
+        yield stack.start()
+    finally:
+        stack.stop()

@@ -1,0 +1,56 @@
+"""`bot run` (behind `make run`) starts everything, answers, and leaves nothing behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from bot.config import PROJECT_ROOT
+from tests.servers import RunningStack, stack_settings
+
+pytestmark = pytest.mark.e2e
+
+
+def processes_with_marker(marker: str):
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if marker.encode() in (proc / "environ").read_bytes():
+                found.append(int(proc.name))
+        except OSError:
+            continue
+    return found
+
+
+def test_run_serves_a_greeting_and_stops_every_process(trained_model, tmp_path):
+    settings = stack_settings(tmp_path, MODELS_DIR=str(trained_model.parent))
+    marker = f"BOT_RUN_TEST_MARKER={uuid.uuid4()}"
+    env = {**os.environ, **settings.child_environment(), marker.split("=")[0]: marker.split("=")[1]}
+    log = open(tmp_path / "run.log", "w")
+    run = subprocess.Popen([sys.executable, "-m", "bot.cli", "run"], cwd=PROJECT_ROOT,
+                           env=env, stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+    try:
+        stack = RunningStack(settings, settings.rasa_url, tmp_path)
+        deadline = time.monotonic() + 240
+        while "The assistant is running" not in (tmp_path / "run.log").read_text():
+            assert run.poll() is None, (tmp_path / "run.log").read_text()
+            assert time.monotonic() < deadline, "bot run did not become ready"
+            time.sleep(1)
+        assert len(processes_with_marker(marker)) >= 3  # supervisor, action server, Rasa
+        assert "welcome" in stack.texts("run-test", "hello")[0].lower() or stack.texts("run-test", "hi")
+    finally:
+        run.send_signal(signal.SIGTERM)
+        run.wait(timeout=60)
+        log.close()
+    time.sleep(1)
+    assert processes_with_marker(marker) == []
+    assert "Stopped every process." in (tmp_path / "run.log").read_text()

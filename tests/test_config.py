@@ -1,0 +1,64 @@
+"""Configuration: one settings object, defaults that work, clear errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, load_settings
+
+
+def test_defaults_use_sqlite_files_under_var(tmp_path):
+    settings = load_settings({"BOT_PROJECT_DIR": str(tmp_path)})
+    assert settings.database_url == f"sqlite:///{tmp_path}/var/leads.db"
+    assert settings.tracker_store_url == f"sqlite:///{tmp_path}/var/tracker.db"
+    assert (settings.rasa_port, settings.action_port, settings.web_port) == (5005, 5055, 8000)
+    assert settings.cors_origins == ("http://localhost:8000", "http://127.0.0.1:8000")
+    assert settings.redis_url is None
+
+
+def test_database_url_is_shared_by_leads_and_tracker_store():
+    settings = load_settings({"DATABASE_URL": "postgres://postgres@db:5432/bot"})
+    assert settings.database_url == "postgresql://postgres@db:5432/bot"
+    assert settings.tracker_store_url == settings.database_url
+
+
+def test_tracker_store_url_can_differ():
+    settings = load_settings({"DATABASE_URL": "postgresql://a@h/leads", "TRACKER_STORE_URL": "postgresql://a@h/t"})
+    assert settings.tracker_store_url == "postgresql://a@h/t"
+
+
+def test_relative_sqlite_paths_are_taken_from_the_project(tmp_path):
+    settings = load_settings({"BOT_PROJECT_DIR": str(tmp_path), "DATABASE_URL": "sqlite:///data.db"})
+    assert settings.database_url == f"sqlite:///{tmp_path}/data.db"
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "70000"])
+def test_bad_port_is_a_clear_error(value):
+    with pytest.raises(ConfigError, match="RASA_PORT"):
+        load_settings({"RASA_PORT": value})
+
+
+def test_wildcard_cors_origin_is_refused():
+    with pytest.raises(ConfigError, match="WEB_ORIGINS"):
+        load_settings({"WEB_ORIGINS": "*"})
+
+
+def test_children_rebuild_the_same_settings():
+    settings = load_settings({"RASA_PORT": "6000", "REDIS_URL": "redis://:pw@cache:6380/2", "RASA_TOKEN": "t"})
+    assert load_settings(settings.child_environment()) == settings
+
+
+def test_lock_store_follows_redis_url():
+    assert load_settings({}).child_environment()["LOCK_STORE_TYPE"] == "in_memory"
+    env = load_settings({"REDIS_URL": "redis://:pw@cache:6380/2"}).child_environment()
+    assert (env["LOCK_STORE_TYPE"], env["REDIS_HOST"], env["REDIS_PORT"]) == ("redis", "cache", "6380")
+    assert (env["REDIS_DB"], env["REDIS_PASSWORD"]) == ("2", "pw")
+
+
+def test_env_example_documents_every_variable_the_settings_read():
+    example = (Path(__file__).parent.parent / ".env.example").read_text()
+    for name in ("DATABASE_URL", "TRACKER_STORE_URL", "REDIS_URL", "BIND_HOST", "RASA_PORT",
+                 "ACTION_PORT", "WEB_PORT", "WEB_ORIGINS", "RASA_TOKEN", "MODELS_DIR", "LOG_LEVEL"):  # fmt: skip
+        assert f"{name}=" in example, name
