@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Optional, Tuple
+from typing import Mapping, Tuple
 from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -28,12 +28,12 @@ class Settings:
     project_dir: Path
     database_url: str
     tracker_store_url: str
-    redis_url: Optional[str]
+    redis_url: str | None
     bind_host: str
     rasa_port: int
     action_port: int
     web_port: int
-    rasa_token: Optional[str]
+    rasa_token: str | None
     cors_origins: Tuple[str, ...]
     models_dir: Path
     log_level: str
@@ -146,7 +146,7 @@ def _origins(env: Mapping[str, str], web_port: int) -> Tuple[str, ...]:
     return origins
 
 
-def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Build :class:`Settings` from ``env`` (the process environment by default)."""
     env = os.environ if env is None else env
     project_dir = Path(env.get("BOT_PROJECT_DIR") or PROJECT_ROOT).resolve()

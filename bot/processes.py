@@ -15,7 +15,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Callable, List, Optional
+from typing import IO, Callable, List
 
 from bot.config import Settings
 from bot.training import rasa_environment
@@ -60,6 +60,11 @@ def rasa_server(settings: Settings, model: Path) -> ServerSpec:
     if settings.rasa_token:
         command += ["--enable-api", "--auth-token", settings.rasa_token]
     return ServerSpec("Rasa server", command, settings.rasa_url + "/", _base_env(settings))
+
+
+def web_server(settings: Settings) -> ServerSpec:
+    command = [sys.executable, "-m", "bot.cli", "web"]
+    return ServerSpec("web server", command, settings.web_url + "/", _base_env(settings))
 
 
 def start(spec: ServerSpec, cwd: Path, log_file: IO) -> subprocess.Popen:
@@ -123,7 +128,7 @@ def _group_alive(pgid: int) -> bool:
     return True
 
 
-def tail(path: Optional[Path], lines: int = 25) -> str:
+def tail(path: Path | None, lines: int = 25) -> str:
     if path is None or not path.exists():
         return ""
     return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])

@@ -16,6 +16,10 @@ from typing import Callable, List, Tuple
 
 from bot import processes
 from bot.config import Settings
+from bot.db import upgrade
+from bot.leads.durable import replay_spool
+from bot.leads.spool import spool_dir
+from bot.leads.unit_of_work import unit_of_work_factory
 from bot.processes import ServerDied, ServerSpec
 from bot.training import TrainingError, ensure_model
 
@@ -43,7 +47,9 @@ class Supervisor:
         with open(log_path, "ab") as log_file:
             process = processes.start(spec, self.settings.project_dir, log_file)
         self.children.append((spec, process, log_path))
-        self.log(f"Starting the {spec.name} (log: {log_path.relative_to(self.settings.project_dir)})")
+        self.log(
+            f"Starting the {spec.name} (log: {log_path.relative_to(self.settings.project_dir)})"
+        )
         timeout = READY_TIMEOUT.get(spec.name, DEFAULT_READY_TIMEOUT)
         try:
             ready = processes.wait_until_ready(spec, process, timeout, self.stopping.is_set)
@@ -65,7 +71,7 @@ class Supervisor:
         return 0
 
     def shutdown(self) -> None:
-        for spec, process, _ in reversed(self.children):
+        for _spec, process, _ in reversed(self.children):
             processes.stop(process)
         if self.children:
             self.log("Stopped every process.")
@@ -79,7 +85,11 @@ def run(settings: Settings, log: Callable[[str], None] = print) -> int:
     try:
         prepare(settings, log)
         model = ensure_model(settings.project_dir, settings.models_dir, log=log)
-        specs = [processes.action_server(settings), processes.rasa_server(settings, model)]
+        specs = [
+            processes.action_server(settings),
+            processes.rasa_server(settings, model),
+            processes.web_server(settings),
+        ]
         for spec in specs:
             if not supervisor.launch(spec):
                 return 0 if supervisor.stopping.is_set() else 1
@@ -93,13 +103,19 @@ def run(settings: Settings, log: Callable[[str], None] = print) -> int:
 
 
 def prepare(settings: Settings, log: Callable[[str], None]) -> None:
-    """Create runtime folders and bring the database schema up to date."""
+    """Create runtime folders, bring the schema up to date, save spooled leads."""
     settings.var_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.database_url)
+    log("Database schema is up to date.")
+    report = replay_spool(unit_of_work_factory(settings.database_url), spool_dir(settings.var_dir))
+    if report.replayed:
+        log(f"Saved {report.replayed} lead(s) that were queued while the database was down.")
 
 
 def print_urls(settings: Settings, log: Callable[[str], None]) -> None:
     log("")
     log("The assistant is running:")
+    log(f"  Website and chat:  {settings.web_url}/")
     log(f"  Chat API (REST):   POST {settings.rasa_url}/webhooks/rest/webhook")
     log(f"  socket.io channel: {settings.rasa_url}/socket.io")
     log(f"  Action server:     {settings.action_url}")

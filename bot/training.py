@@ -16,6 +16,8 @@ import tempfile
 from pathlib import Path
 from typing import Callable, Iterable
 
+from bot.knowledge import training_data_is_current, write_training_data
+
 TRAINING_INPUTS = ("config.yml", "domain.yml", "data")
 MODEL_PREFIX = "model-"
 
@@ -28,7 +30,9 @@ def _input_files(project_dir: Path) -> Iterable[Path]:
     for name in TRAINING_INPUTS:
         path = project_dir / name
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in (".yml", ".yaml"))
+            yield from sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix in (".yml", ".yaml")
+            )
         elif path.is_file():
             yield path
 
@@ -88,7 +92,13 @@ def ensure_model(
     force: bool = False,
     log: Callable[[str], None] = print,
 ) -> Path:
-    """Return a model trained on the current data, training one if needed."""
+    """Return a model trained on the current data, training one if needed.
+
+    The NLU generated from ``data/knowledge`` is refreshed first, so editing an
+    answer there and retraining is all an admin does.
+    """
+    if not training_data_is_current(project_dir):
+        log(f"Regenerated {write_training_data(project_dir).relative_to(project_dir)}")
     target = model_path(project_dir, models_dir)
     if target.exists() and not force:
         log(f"Model is up to date: {target.name}")

@@ -7,9 +7,10 @@ import socket
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List
 
 from bot import processes
+from bot.db import upgrade
 from bot.config import PROJECT_ROOT, Settings, load_settings
 
 
@@ -66,7 +67,11 @@ class Stack:
         self.children: list = []
 
     def start(self) -> RunningStack:
-        specs = [processes.action_server(self.settings), processes.rasa_server(self.settings, self.model)]
+        upgrade(self.settings.database_url)
+        specs = [
+            processes.action_server(self.settings),
+            processes.rasa_server(self.settings, self.model),
+        ]
         for spec in specs:
             log_path = self.log_dir / (spec.name.replace(" ", "-") + ".log")
             with open(log_path, "ab") as log_file:
@@ -87,5 +92,5 @@ def reply_texts(messages: List[dict]) -> str:
     return "\n".join(m.get("text", "") for m in messages)
 
 
-def first_buttons(messages: List[dict]) -> Optional[list]:
+def first_buttons(messages: List[dict]) -> list | None:
     return next((m["buttons"] for m in messages if m.get("buttons")), None)

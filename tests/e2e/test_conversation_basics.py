@@ -44,10 +44,15 @@ def test_capabilities_offer_buttons_that_work(rasa_server):
     assert rasa_server.chat(sender, buttons[0]["payload"]), "a button's payload gets an answer"
 
 
-@pytest.mark.parametrize("message", ["what's the weather in Paris tomorrow", "write me a poem about cats"])
+@pytest.mark.parametrize(
+    "message", ["what's the weather in Paris tomorrow", "write me a poem about cats"]
+)
 def test_out_of_scope_is_refused_honestly(rasa_server, message):
     reply = reply_texts(rasa_server.chat(new_sender(), message)).lower()
-    assert any(p in reply for p in ("outside what i can help", "can't help with that", "not something i know"))
+    assert any(
+        p in reply
+        for p in ("outside what i can help", "can't help with that", "not something i know")
+    )
     assert "product" in reply or "massage" in reply
 
 
@@ -68,7 +73,7 @@ def test_conversation_is_stored_in_the_sql_tracker_store(rasa_server):
     sender = new_sender()
     rasa_server.chat(sender, "hello")
     rasa_server.chat(sender, "are you a bot?")
-    database = rasa_server.settings.tracker_store_url[len("sqlite:///"):]
+    database = rasa_server.settings.tracker_store_url[len("sqlite:///") :]
     with sqlite3.connect(database) as connection:
         rows = connection.execute(
             "SELECT type_name FROM events WHERE sender_id = ? ORDER BY id", (sender,)

@@ -35,9 +35,9 @@ def test_run_serves_a_greeting_and_stops_every_process(trained_model, tmp_path):
     settings = stack_settings(tmp_path, MODELS_DIR=str(trained_model.parent))
     marker = f"BOT_RUN_TEST_MARKER={uuid.uuid4()}"
     env = {**os.environ, **settings.child_environment(), marker.split("=")[0]: marker.split("=")[1]}
-    log = open(tmp_path / "run.log", "w")
-    run = subprocess.Popen([sys.executable, "-m", "bot.cli", "run"], cwd=PROJECT_ROOT,
-                           env=env, stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+    with open(tmp_path / "run.log", "w") as log:
+        run = subprocess.Popen([sys.executable, "-m", "bot.cli", "run"], cwd=PROJECT_ROOT,
+                               env=env, stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
     try:
         stack = RunningStack(settings, settings.rasa_url, tmp_path)
         deadline = time.monotonic() + 240
@@ -46,11 +46,12 @@ def test_run_serves_a_greeting_and_stops_every_process(trained_model, tmp_path):
             assert time.monotonic() < deadline, "bot run did not become ready"
             time.sleep(1)
         assert len(processes_with_marker(marker)) >= 3  # supervisor, action server, Rasa
-        assert "welcome" in stack.texts("run-test", "hello")[0].lower() or stack.texts("run-test", "hi")
+        assert "welcome" in stack.texts("run-test", "hello")[0].lower() or stack.texts(
+            "run-test", "hi"
+        )
     finally:
         run.send_signal(signal.SIGTERM)
         run.wait(timeout=60)
-        log.close()
     time.sleep(1)
     assert processes_with_marker(marker) == []
     assert "Stopped every process." in (tmp_path / "run.log").read_text()

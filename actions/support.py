@@ -1,0 +1,46 @@
+"""Helpers shared by the actions: the knowledge base and reading the latest message."""
+
+from __future__ import annotations
+
+import random
+from typing import List
+
+from rasa_sdk import Tracker
+
+from bot.config import load_settings
+from bot.knowledge import Knowledge, load_knowledge, mentioned_products
+
+
+def knowledge() -> Knowledge:
+    """The knowledge base of this project (loaded once per action server)."""
+    return load_knowledge(load_settings().project_dir)
+
+
+def variant() -> int:
+    """Pick a phrasing at random, so repeated answers do not sound canned."""
+    return random.randrange(1000)
+
+
+def products_in_message(kb: Knowledge, tracker: Tracker) -> List[str]:
+    """Product ids the visitor named in the latest message, in order, no repeats.
+
+    Entities come first; a plain-text scan catches names the extractor missed.
+    """
+    found = [value for value in tracker.get_latest_entity_values("product") if value]
+    found += [item.id for item in mentioned_products(kb, tracker.latest_message.get("text") or "")]
+    ids: List[str] = []
+    for value in found:
+        product = next((p for p in kb.products if value in (p.id, p.name)), None)
+        product_id = product.id if product else value
+        if product_id in kb.product_ids and product_id not in ids:
+            ids.append(product_id)
+    return ids
+
+
+def current_product(kb: Knowledge, tracker: Tracker) -> str | None:
+    """The product the visitor means: named now, or the one discussed last ("it")."""
+    named = products_in_message(kb, tracker)
+    if named:
+        return named[0]
+    remembered = tracker.get_slot("product")
+    return remembered if remembered in kb.product_ids else None

@@ -1,0 +1,68 @@
+"""Real databases for tests: a temporary SQLite file or a throw-away PostgreSQL schema.
+
+Lives in the package (not under ``tests/``) so the tests of every package that
+stores data can share it. Several test runs may use the same PostgreSQL
+database at once, so each gets its own schema, selected through the
+connection's ``search_path`` and dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import create_engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.schema import CreateSchema, DropSchema
+
+from bot.db.engine import dispose_engine
+
+DEFAULT_TEST_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def postgres_test_url() -> str:
+    return os.environ.get("TEST_POSTGRES_URL") or DEFAULT_TEST_POSTGRES_URL
+
+
+def postgres_unreachable_reason(url: str) -> str | None:
+    """Why PostgreSQL at ``url`` cannot be used, or ``None`` if its port answers."""
+    parsed = make_url(url)
+    host, port = parsed.host or "127.0.0.1", parsed.port or 5432
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return None
+    except OSError as error:
+        return f"PostgreSQL not reachable at {host}:{port} ({error}); set TEST_POSTGRES_URL"
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{Path(path).resolve()}"
+
+
+@contextmanager
+def temporary_postgres_schema(base_url: str) -> Iterator[str]:
+    """Yield a URL whose connections use a fresh, empty schema; drop it afterwards."""
+    schema = "test_" + uuid.uuid4().hex[:16]
+    admin = create_engine(base_url, future=True)
+    url = make_url(base_url).update_query_dict({"options": "-csearch_path=" + schema})
+    scoped_url = url.render_as_string(hide_password=False)
+    try:
+        with admin.begin() as connection:
+            connection.execute(CreateSchema(schema))
+        yield scoped_url
+    finally:
+        dispose_engine(scoped_url)
+        with admin.begin() as connection:
+            connection.execute(DropSchema(schema, cascade=True))
+        admin.dispose()
+
+
+def free_port() -> int:
+    """A local TCP port nothing listens on: a database URL that refuses connections."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -1,0 +1,75 @@
+"""What the bot knows from the supplier's article, as plain Python.
+
+Data lives in ``data/knowledge/*.yml``; this package loads it lazily
+(:func:`load_knowledge`), looks products up, composes answers as plain strings,
+spots crisis messages and generates ``data/nlu/knowledge.yml``. It never imports
+Rasa, so it is tested without a model and reused by actions and the CLI.
+"""
+
+from bot.knowledge.answers import (
+    answer_topic,
+    caution,
+    crisis_answer,
+    medication_answer,
+    more_about,
+    topic_answers,
+    unanswerable_answer,
+)
+from bot.knowledge.catalogue import (
+    compare_products,
+    describe_product,
+    list_products,
+    normalise_setting,
+    product_details,
+    products_for,
+    products_for_setting,
+)
+from bot.knowledge.crisis import is_crisis
+from bot.knowledge.loader import clear_cache, load_knowledge, read_knowledge
+from bot.knowledge.lookup import find_product, get_product, mentioned_products
+from bot.knowledge.model import (
+    Knowledge,
+    KnowledgeDataError,
+    KnowledgeError,
+    Product,
+    Topic,
+    UnknownEntryError,
+)
+from bot.knowledge.training_data import (
+    build_training_data,
+    training_data_is_current,
+    write_training_data,
+)
+
+__all__ = [
+    "Knowledge",
+    "KnowledgeDataError",
+    "KnowledgeError",
+    "Product",
+    "Topic",
+    "UnknownEntryError",
+    "answer_topic",
+    "build_training_data",
+    "caution",
+    "clear_cache",
+    "compare_products",
+    "crisis_answer",
+    "describe_product",
+    "find_product",
+    "get_product",
+    "is_crisis",
+    "list_products",
+    "load_knowledge",
+    "medication_answer",
+    "mentioned_products",
+    "more_about",
+    "normalise_setting",
+    "product_details",
+    "products_for",
+    "products_for_setting",
+    "read_knowledge",
+    "topic_answers",
+    "training_data_is_current",
+    "unanswerable_answer",
+    "write_training_data",
+]

@@ -1,0 +1,65 @@
+"""Answers to FAQ topics and the fixed safety texts, as plain strings.
+
+Actions call these and send the result; the training-data generator uses
+:func:`topic_answers` so the ResponseSelector's responses match word for word.
+Health answers always end with the caution from ``safety.yml``.
+"""
+
+from __future__ import annotations
+
+from typing import Tuple
+
+from bot.knowledge.catalogue import product_details
+from bot.knowledge.lookup import find_product
+from bot.knowledge.model import Knowledge, UnknownEntryError
+from bot.knowledge.text import compose, pick
+
+
+def topic_answers(knowledge: Knowledge, topic_id: str) -> Tuple[str, ...]:
+    """Every phrasing of a topic's short answer, each cited and cautioned."""
+    topic = knowledge.topic(topic_id)
+    return tuple(
+        compose(knowledge, answer, topic.section, health=topic.health) for answer in topic.answers
+    )
+
+
+def answer_topic(knowledge: Knowledge, topic_id: str, variant: int = 0) -> str:
+    """The short answer to ``faq/<topic_id>``; ``variant`` picks a phrasing."""
+    return pick(topic_answers(knowledge, topic_id), variant)
+
+
+def more_about(knowledge: Knowledge, item_id: str) -> str:
+    """The longer answer for "tell me more" about a topic id or a product (id or alias)."""
+    if item_id in knowledge.topic_ids:
+        topic = knowledge.topic(item_id)
+        return compose(knowledge, topic.more, topic.section, health=topic.health)
+    if find_product(knowledge, item_id) is not None:
+        return product_details(knowledge, item_id)
+    raise UnknownEntryError(f"no topic or product is called {item_id!r}")
+
+
+def caution(knowledge: Knowledge) -> str:
+    """The complement-not-substitute sentence, for actions that add it themselves."""
+    return knowledge.safety.caution
+
+
+def crisis_answer(knowledge: Knowledge, variant: int = 0) -> str:
+    """Points a visitor who may be in danger to emergency services and crisis lines."""
+    return pick(knowledge.safety.crisis, variant)
+
+
+def medication_answer(knowledge: Knowledge, variant: int = 0) -> str:
+    """Declines medication and medical questions and sends the visitor to a doctor."""
+    return pick(knowledge.safety.medication, variant)
+
+
+def unanswerable_answer(knowledge: Knowledge, subject: str | None = None) -> str:
+    """An honest "the article doesn't say" for price, shipping, warranty, stock...
+
+    ``subject`` is a ``commercial_topic`` entity value; unknown or missing
+    subjects get the general text rather than an error, because the visitor
+    still deserves an answer and an offer to start an enquiry.
+    """
+    texts = knowledge.safety.unanswerable
+    key = (subject or "").strip().lower()
+    return texts.get(key, texts["default"])

@@ -1,0 +1,79 @@
+"""Resolve what a visitor typed ("Rollers", "calf massger", "foot_roller") to a product.
+
+The NLU synonyms already map most entity values to product ids, but actions
+also receive raw slot values and free text, so the same tolerant matching is
+needed in plain Python.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Dict, List
+
+from bot.knowledge.model import Knowledge, Product, UnknownEntryError
+
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def normalise(text: str) -> str:
+    """Lower-case ``text`` and reduce punctuation, ``&``, ``-`` and ``_`` to single spaces."""
+    text = text.lower().replace("&", " and ")
+    return _NOT_WORD.sub(" ", text).strip()
+
+
+def _singular(text: str) -> str:
+    if text.endswith("ies"):
+        return text[:-3] + "y"
+    if text.endswith("s") and not text.endswith("ss"):
+        return text[:-1]
+    return text
+
+
+def _index(knowledge: Knowledge) -> Dict[str, Product]:
+    names: Dict[str, Product] = {}
+    for product in knowledge.products:
+        for name in (product.id, product.name, *product.aliases):
+            key = normalise(name)
+            names[key] = product
+            names.setdefault(_singular(key), product)
+    return names
+
+
+def find_product(knowledge: Knowledge, text: str | None) -> Product | None:
+    """The product ``text`` names (id, name or alias, any case, plural or singular)."""
+    if not text:
+        return None
+    key = normalise(text)
+    names = _index(knowledge)
+    return names.get(key) or names.get(_singular(key))
+
+
+def get_product(knowledge: Knowledge, text: str) -> Product:
+    """Like :func:`find_product`, but an unknown name is an :class:`UnknownEntryError`."""
+    product = find_product(knowledge, text)
+    if product is None:
+        raise UnknownEntryError(f"no product is called {text!r}")
+    return product
+
+
+def mentioned_products(knowledge: Knowledge, text: str) -> List[Product]:
+    """Products named anywhere in ``text``, in order of mention, without repeats.
+
+    A fallback for when entity extraction misses a name; longer names win, so
+    "whole leg massager" is not also read as "leg massager".
+    """
+    found: List[tuple] = []
+    taken = [False] * len(normalise(text))
+    padded = f" {normalise(text)} "
+    for name, product in sorted(_index(knowledge).items(), key=lambda item: -len(item[0])):
+        for match in re.finditer(f" {re.escape(name)} ", padded):
+            span = range(match.start(), match.end() - 2)
+            if not any(taken[i] for i in span):
+                for i in span:
+                    taken[i] = True
+                found.append((match.start(), product))
+    ordered: List[Product] = []
+    for _, product in sorted(found, key=lambda item: item[0]):
+        if product not in ordered:
+            ordered.append(product)
+    return ordered

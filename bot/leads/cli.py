@@ -1,0 +1,112 @@
+"""``bot leads``: export, list, follow up and replay the procurement leads.
+
+``bot leads export --format json`` is a contract other tools parse: a JSON
+array of records with the keys in ``bot.leads.records.EXPORT_FIELDS``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from bot.leads import records, services
+from bot.leads.durable import replay_spool
+from bot.leads.errors import DatabaseUnavailable, LeadError
+from bot.leads.models import LEAD_STATUSES
+from bot.leads.spool import spool_dir
+from bot.leads.unit_of_work import unit_of_work_factory
+
+TABLE_HEADER = ["REFERENCE", "CREATED", "STATUS", "BUYER", "ORGANISATION", "NAME", "UNITS"]
+TABLE_WIDTHS = [14, 10, 9, 12, 24, 20, 6]
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("leads", help="export, list and follow up leads")
+    commands = parser.add_subparsers(title="leads commands", metavar="COMMAND")
+    export = commands.add_parser("export", help="print every lead as JSON or CSV")
+    export.add_argument("--format", choices=("json", "csv"), default="json")
+    export.add_argument("--status", choices=LEAD_STATUSES, help="only leads with this status")
+    export.set_defaults(handler=_guarded(export_command))
+    listing = commands.add_parser("list", help="show the newest leads as a table")
+    listing.add_argument("--status", choices=LEAD_STATUSES)
+    listing.add_argument("--limit", type=int, default=50, help="how many (default 50)")
+    listing.set_defaults(handler=_guarded(list_command))
+    show = commands.add_parser("show", help="print one lead with transcript and history")
+    show.add_argument("reference")
+    show.set_defaults(handler=_guarded(show_command))
+    status = commands.add_parser("status", help="move a lead to another status")
+    status.add_argument("reference")
+    status.add_argument("status", choices=LEAD_STATUSES)
+    status.add_argument("--note", help="why, for the history")
+    status.set_defaults(handler=_guarded(status_command))
+    replay = commands.add_parser("replay", help="save leads spooled while the database was down")
+    replay.set_defaults(handler=_guarded(replay_command))
+
+
+def _guarded(handler):
+    """Turn domain errors into a message on stderr and exit code 1."""
+
+    def run(args, settings) -> int:
+        try:
+            return handler(args, settings)
+        except DatabaseUnavailable as error:
+            print(f"database unavailable: {error} (is it running and migrated?)", file=sys.stderr)
+        except LeadError as error:
+            print(f"error: {error}", file=sys.stderr)
+        return 1
+
+    return run
+
+
+def export_command(args, settings) -> int:
+    leads = services.export_leads(unit_of_work_factory(settings.database_url)(), args.status)
+    if args.format == "csv":
+        sys.stdout.write(records.to_csv(leads))
+    else:
+        print(json.dumps(leads, ensure_ascii=False, indent=2))
+    return 0
+
+
+def list_command(args, settings) -> int:
+    uow = unit_of_work_factory(settings.database_url)()
+    leads = services.list_leads(uow, status=args.status, limit=args.limit)
+    print(_table_row(TABLE_HEADER))
+    for lead in reversed(leads):  # newest on top
+        print(_table_row(records.summary_row(lead)))
+    return 0
+
+
+def _table_row(cells) -> str:
+    return "  ".join(_cell(text, width) for text, width in zip(cells, TABLE_WIDTHS))
+
+
+def _cell(text: str, width: int) -> str:
+    """Visitors typed these values: escape sequences must not reach the terminal."""
+    text = "".join(ch if ch.isprintable() else "?" for ch in text)
+    return (text[: width - 1] + "…" if len(text) > width else text).ljust(width)
+
+
+def show_command(args, settings) -> int:
+    lead = services.get_lead(unit_of_work_factory(settings.database_url)(), args.reference)
+    print(json.dumps(lead, ensure_ascii=False, indent=2))
+    return 0
+
+
+def status_command(args, settings) -> int:
+    uow = unit_of_work_factory(settings.database_url)()
+    lead = services.change_status(uow, args.reference, args.status, args.note)
+    print(f"{lead['reference']} is now {lead['status']}")
+    return 0
+
+
+def replay_command(args, settings) -> int:
+    uow_factory = unit_of_work_factory(settings.database_url)
+    report = replay_spool(uow_factory, spool_dir(settings.var_dir))
+    for reference in report.replayed:
+        print(f"saved {reference}")
+    for path in report.rejected:
+        print(f"set aside (unreadable): {path}", file=sys.stderr)
+    print(f"replayed {len(report.replayed)} lead(s); {report.remaining} still spooled")
+    if report.error:
+        print(f"database unavailable: {report.error}", file=sys.stderr)
+    return 0 if report.remaining == 0 and not report.rejected else 1

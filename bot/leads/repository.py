@@ -1,0 +1,95 @@
+"""Storage of leads behind a small interface; the repository never commits.
+
+The unit of work owns the transaction. ``add`` flushes so the caller gets the
+row id (the reference is derived from it) inside the same transaction.
+"""
+
+from __future__ import annotations
+
+import abc
+from typing import List, Sequence, Tuple
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from bot.leads.models import Lead, LeadItem, Notification
+
+
+class AbstractLeadRepository(abc.ABC):
+    @abc.abstractmethod
+    def add(self, lead: Lead) -> None:
+        """Insert a lead and give it an id."""
+
+    @abc.abstractmethod
+    def get(self, reference: str, for_update: bool = False) -> Lead | None: ...
+
+    @abc.abstractmethod
+    def get_by_conversation(
+        self, conversation_id: str, for_update: bool = False
+    ) -> Lead | None: ...
+
+    @abc.abstractmethod
+    def list(self, status: str | None = None, limit: int | None = None) -> List[Lead]:
+        """Leads, oldest first, with their items and consents loaded."""
+
+    @abc.abstractmethod
+    def replace_items(self, lead: Lead, items: Sequence[Tuple[str, int]]) -> None: ...
+
+    @abc.abstractmethod
+    def get_notification(self, reference: str, kind: str) -> Notification | None: ...
+
+    @abc.abstractmethod
+    def add_notification(self, notification: Notification) -> None: ...
+
+
+class SqlAlchemyLeadRepository(AbstractLeadRepository):
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, lead: Lead) -> None:
+        self.session.add(lead)
+        self.session.flush()
+
+    def get(self, reference: str, for_update: bool = False) -> Lead | None:
+        return self._one(select(Lead).where(Lead.reference == reference), for_update)
+
+    def get_by_conversation(self, conversation_id: str, for_update: bool = False) -> Lead | None:
+        query = select(Lead).where(Lead.conversation_id == conversation_id)
+        return self._one(query, for_update)
+
+    def _one(self, query, for_update: bool) -> Lead | None:
+        # FOR UPDATE serialises concurrent updates of one lead on PostgreSQL;
+        # SQLite ignores it and serialises writers with its database lock.
+        if for_update:
+            query = query.with_for_update()
+        return self.session.execute(query).scalars().first()
+
+    def list(self, status: str | None = None, limit: int | None = None) -> List[Lead]:
+        query = select(Lead).options(selectinload(Lead.items), selectinload(Lead.consents))
+        if status is not None:
+            query = query.where(Lead.status == status)
+        if limit is not None:  # the newest ``limit`` leads, still returned oldest first
+            query = query.order_by(Lead.id.desc()).limit(limit)
+        leads = self.session.execute(query).scalars().all()
+        return sorted(leads, key=lambda lead: lead.id)
+
+    def replace_items(self, lead: Lead, items: Sequence[Tuple[str, int]]) -> None:
+        # A bulk DELETE by lead id (not the ORM deleting the rows it loaded)
+        # also removes rows a concurrent submission wrote after our SELECT.
+        self.session.execute(
+            delete(LeadItem)
+            .where(LeadItem.lead_id == lead.id)
+            .execution_options(synchronize_session=False)
+        )
+        set_committed_value(lead, "items", [])
+        lead.items.extend(LeadItem(product=p, quantity=q) for p, q in items)
+
+    def get_notification(self, reference: str, kind: str) -> Notification | None:
+        query = select(Notification).where(
+            Notification.lead_reference == reference, Notification.kind == kind
+        )
+        return self.session.execute(query).scalars().first()
+
+    def add_notification(self, notification: Notification) -> None:
+        self.session.add(notification)

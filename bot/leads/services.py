@@ -1,0 +1,187 @@
+"""Service functions: the use cases of leads, each one unit of work.
+
+Entry points (the submit action, the CLI) stay thin: they build a submission
+or read arguments, call one function here and turn domain errors into words.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Dict, List
+
+from bot.db.base import utcnow
+from bot.leads.errors import InvalidStatusChange, LeadNotFound, WriteConflict
+from bot.leads.models import (
+    LEAD_STATUSES,
+    Consent,
+    Lead,
+    LeadItem,
+    Notification,
+    StatusHistory,
+    Transcript,
+)
+from bot.leads.records import lead_details, lead_record
+from bot.leads.submission import TEXT_FIELDS, LeadReceipt, LeadSubmission, clean_submission
+from bot.leads.unit_of_work import AbstractUnitOfWork
+
+SUBMIT_ATTEMPTS = 3
+LEAD_SUBMITTED = "lead_submitted"
+LEAD_UPDATED = "lead_updated"
+
+
+def format_reference(year: int, number: int) -> str:
+    """``FM-2026-000123``: unique because the number is the row's primary key."""
+    return f"FM-{year}-{number:06d}"
+
+
+def submit_lead(uow: AbstractUnitOfWork, submission: LeadSubmission) -> LeadReceipt:
+    """Save the lead of a conversation, or update it if it was already saved.
+
+    The lookup by conversation only saves work: correctness comes from the
+    UNIQUE constraint on ``conversation_id``. If a concurrent or retried
+    submission inserted the lead first, the insert fails, the transaction is
+    rolled back and the next attempt finds the lead and updates it.
+    """
+    submission = clean_submission(submission)
+    for attempt in range(1, SUBMIT_ATTEMPTS + 1):
+        try:
+            return _save(uow, submission)
+        except WriteConflict:
+            if attempt == SUBMIT_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _save(uow: AbstractUnitOfWork, submission: LeadSubmission) -> LeadReceipt:
+    with uow:
+        now = utcnow()
+        lead = uow.leads.get_by_conversation(submission.conversation_id, for_update=True)
+        created = lead is None
+        if created:
+            lead = _create(uow, submission, now)
+        else:
+            _update(uow, lead, submission, now)
+        _record_consent(lead, submission)
+        _enqueue_notification(uow, lead, created, now)
+        receipt = LeadReceipt(reference=lead.reference, created=created)
+        uow.commit()
+    return receipt
+
+
+def _create(uow: AbstractUnitOfWork, submission: LeadSubmission, now: datetime) -> Lead:
+    lead = Lead(
+        conversation_id=submission.conversation_id,
+        status="new",
+        created_at=now,
+        updated_at=now,
+        items=[LeadItem(product=p, quantity=q) for p, q in submission.items],
+        transcript=Transcript(messages=list(submission.transcript), updated_at=now),
+        history=[StatusHistory(from_status=None, to_status="new", note="submitted", at=now)],
+    )
+    _copy_fields(lead, submission)
+    uow.leads.add(lead)
+    lead.reference = format_reference(now.year, lead.id)
+    return lead
+
+
+def _update(uow: AbstractUnitOfWork, lead: Lead, submission: LeadSubmission, now) -> None:
+    """A resubmission replaces the answers and items; status and history are kept."""
+    _copy_fields(lead, submission)
+    lead.updated_at = now
+    uow.leads.replace_items(lead, submission.items)
+    if submission.transcript:
+        lead.transcript.messages = list(submission.transcript)
+        lead.transcript.updated_at = now
+
+
+def _copy_fields(lead: Lead, submission: LeadSubmission) -> None:
+    lead.buyer_type = submission.buyer_type
+    lead.notes = submission.notes
+    for name in TEXT_FIELDS:
+        setattr(lead, name, getattr(submission, name))
+
+
+def _record_consent(lead: Lead, submission: LeadSubmission) -> None:
+    """Append the consent shown, unless this exact consent is already on file (a retry)."""
+    if submission.consent_text is None:
+        return
+    key = (submission.consent_given_at, submission.consent_text, submission.consent_granted)
+    if any((c.given_at, c.wording, c.granted) == key for c in lead.consents):
+        return
+    lead.consents.append(
+        Consent(given_at=key[0], wording=key[1], granted=submission.consent_granted)
+    )
+
+
+def _enqueue_notification(uow: AbstractUnitOfWork, lead: Lead, created: bool, now) -> None:
+    """Tell sales once per lead; a resubmission refreshes what is still unsent."""
+    # Built first: reading lazy relationships autoflushes, and an outbox row
+    # without its payload must never reach the database.
+    payload = lead_record(lead)
+    notification = None if created else _notification_to_refresh(uow, lead.reference)
+    is_new = notification is None
+    if is_new:
+        kind = LEAD_SUBMITTED if created else LEAD_UPDATED
+        notification = Notification(lead_reference=lead.reference, kind=kind, created_at=now)
+    notification.payload = payload
+    notification.status = "pending"
+    notification.attempts = 0
+    notification.next_attempt_at = now
+    notification.last_error = None
+    notification.updated_at = now
+    if is_new:
+        uow.leads.add_notification(notification)
+
+
+def _notification_to_refresh(uow: AbstractUnitOfWork, reference: str) -> Notification | None:
+    submitted = uow.leads.get_notification(reference, LEAD_SUBMITTED)
+    if submitted is not None and submitted.status == "pending":
+        return submitted  # not sent yet: send the latest details once
+    return uow.leads.get_notification(reference, LEAD_UPDATED)
+
+
+def change_status(
+    uow: AbstractUnitOfWork, reference: str, new_status: str, note: str | None = None
+) -> Dict[str, Any]:
+    """Move a lead along the sales pipeline, keeping who-knows-why in the history."""
+    if new_status not in LEAD_STATUSES:
+        raise InvalidStatusChange(f"status must be one of {', '.join(LEAD_STATUSES)}")
+    with uow:
+        lead = _existing(uow, reference, for_update=True)
+        if lead.status == new_status:
+            raise InvalidStatusChange(f"{reference} is already {new_status}")
+        now = utcnow()
+        lead.history.append(
+            StatusHistory(from_status=lead.status, to_status=new_status, note=note, at=now)
+        )
+        lead.status = new_status
+        lead.updated_at = now
+        record = lead_record(lead)
+        uow.commit()
+    return record
+
+
+def get_lead(uow: AbstractUnitOfWork, reference: str) -> Dict[str, Any]:
+    """Everything known about one lead: answers, items, consents, transcript, history."""
+    with uow:
+        return lead_details(_existing(uow, reference))
+
+
+def list_leads(
+    uow: AbstractUnitOfWork, status: str | None = None, limit: int | None = None
+) -> List[Dict[str, Any]]:
+    """The newest ``limit`` leads (all by default), oldest first, as export records."""
+    with uow:
+        return [lead_record(lead) for lead in uow.leads.list(status=status, limit=limit)]
+
+
+def export_leads(uow: AbstractUnitOfWork, status: str | None = None) -> List[Dict[str, Any]]:
+    """Every lead as a record of the export contract (see ``records.EXPORT_FIELDS``)."""
+    return list_leads(uow, status=status)
+
+
+def _existing(uow: AbstractUnitOfWork, reference: str, for_update: bool = False) -> Lead:
+    lead = uow.leads.get(reference, for_update=for_update)
+    if lead is None:
+        raise LeadNotFound(f"no lead with reference {reference!r}")
+    return lead

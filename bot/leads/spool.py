@@ -1,0 +1,127 @@
+"""A folder of lead submissions waiting for the database to come back.
+
+One JSON file per conversation, named by a hash of the conversation id (ids
+come from the outside world and are not safe file names). Files are written
+to a temporary name, flushed to disk and renamed with ``os.replace``, so a
+crash leaves either the old file or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import List, Tuple
+
+from bot.leads.errors import InvalidSubmission
+from bot.leads.submission import LeadSubmission, submission_from_dict, submission_to_dict
+
+SPOOL_SUFFIX = ".json"
+REJECTED_SUFFIX = ".rejected"
+
+
+def spool_dir(var_dir: Path) -> Path:
+    """Where ``settings.var_dir`` keeps spooled leads."""
+    return Path(var_dir) / "spool" / "leads"
+
+
+@dataclass(frozen=True)
+class SpooledLead:
+    path: Path
+    inode: int
+    submission: LeadSubmission
+
+
+def spool_path(directory: Path, conversation_id: str) -> Path:
+    digest = hashlib.sha256(conversation_id.encode("utf-8")).hexdigest()
+    return Path(directory) / (digest + SPOOL_SUFFIX)
+
+
+def write(directory: Path, submission: LeadSubmission) -> Path:
+    """Store ``submission`` durably; a newer submission of the same conversation replaces it."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    target = spool_path(directory, submission.conversation_id)
+    data = json.dumps(submission_to_dict(submission), ensure_ascii=False).encode("utf-8")
+    fd, temp_name = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=SPOOL_SUFFIX)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp_name, target)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+    _fsync_dir(directory)
+    return target
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Make the rename itself durable (POSIX); Windows cannot open folders."""
+    if os.name != "posix":
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def spooled_paths(directory: Path) -> List[Path]:
+    """Spooled files, oldest first (temporary files of unfinished writes excluded)."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        return []
+    paths = [p for p in directory.glob("*" + SPOOL_SUFFIX) if not p.name.startswith(".tmp-")]
+    return sorted(paths, key=_age)
+
+
+def _age(path: Path) -> Tuple[int, str]:
+    try:
+        return path.stat().st_mtime_ns, path.name
+    except FileNotFoundError:
+        return 0, path.name
+
+
+def load(path: Path) -> SpooledLead | None:
+    """Read one spooled file; ``None`` if another process replayed it meanwhile.
+
+    Raises :class:`InvalidSubmission` when the content is not a submission.
+    """
+    try:
+        inode = path.stat().st_ino
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    try:
+        submission = submission_from_dict(json.loads(raw.decode("utf-8")))
+    except (ValueError, TypeError, KeyError, AttributeError) as error:
+        raise InvalidSubmission(f"{path.name} is not a spooled lead: {error}") from error
+    return SpooledLead(path=path, inode=inode, submission=submission)
+
+
+def reject(path: Path) -> Path:
+    """Keep a file that cannot be replayed for a human to look at."""
+    target = path.with_name(path.name + REJECTED_SUFFIX)
+    os.replace(path, target)
+    return target
+
+
+def remove(spooled: SpooledLead) -> bool:
+    """Delete a replayed file unless a newer submission replaced it since it was read."""
+    try:
+        if spooled.path.stat().st_ino != spooled.inode:
+            return False
+        spooled.path.unlink()
+    except FileNotFoundError:
+        return False
+    return True
+
+
+def discard(directory: Path, conversation_id: str) -> None:
+    """Drop a spooled submission that a newer, saved one supersedes."""
+    spool_path(directory, conversation_id).unlink(missing_ok=True)

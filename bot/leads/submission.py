@@ -1,0 +1,149 @@
+"""What the lead form hands over, and what saving it gives back.
+
+Plain dataclasses so the action server, the spool and the tests can build
+them without a database. :func:`clean_submission` is the single place where
+input is checked; values are otherwise kept verbatim (HTML, SQL and template
+strings are data, never markup or code).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Dict, Mapping, Sequence, Tuple
+
+from bot.leads.errors import InvalidSubmission
+from bot.leads.models import BUYER_TYPES
+
+TEXT_FIELDS = ("organisation", "name", "email", "phone", "country", "timeline", "budget")
+MAX_TEXT = 1_000
+MAX_NOTES = 20_000
+MAX_CONSENT = 5_000
+MAX_CONVERSATION_ID = 255
+MAX_PRODUCT = 100
+MAX_QUANTITY = 10_000_000
+
+
+@dataclass(frozen=True)
+class LeadSubmission:
+    """One visitor's enquiry, keyed by the Rasa conversation (sender) id."""
+
+    conversation_id: str
+    buyer_type: str
+    items: Sequence[Tuple[str, int]] = ()
+    organisation: str | None = None
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    country: str | None = None
+    timeline: str | None = None
+    budget: str | None = None
+    notes: str | None = None
+    consent_text: str | None = None
+    consent_given_at: datetime | None = None
+    transcript: Sequence[Mapping[str, Any]] = ()
+    consent_granted: bool = True
+
+
+@dataclass(frozen=True)
+class LeadReceipt:
+    """The lead's reference to show the visitor; ``created`` is False on a resubmission."""
+
+    reference: str
+    created: bool
+
+
+def clean_submission(submission: LeadSubmission) -> LeadSubmission:
+    """Check a submission and drop NUL characters, which PostgreSQL cannot store in text."""
+    _check_identity(submission)
+    changes: Dict[str, Any] = {
+        name: _text(name, getattr(submission, name), MAX_TEXT) for name in TEXT_FIELDS
+    }
+    changes["notes"] = _text("notes", submission.notes, MAX_NOTES)
+    changes["consent_text"] = _text("consent_text", submission.consent_text, MAX_CONSENT)
+    changes["items"] = tuple(_item(item) for item in submission.items)
+    changes["transcript"] = tuple(_message(m) for m in submission.transcript)
+    changes["consent_given_at"] = _consent_time(submission)
+    return dataclasses.replace(submission, **changes)
+
+
+def _check_identity(submission: LeadSubmission) -> None:
+    cid = submission.conversation_id
+    if not isinstance(cid, str) or not cid.strip() or len(cid) > MAX_CONVERSATION_ID:
+        raise InvalidSubmission("conversation_id must be 1-255 characters")
+    if "\x00" in cid:
+        raise InvalidSubmission("conversation_id must not contain NUL characters")
+    if submission.buyer_type not in BUYER_TYPES:
+        raise InvalidSubmission(f"buyer_type must be one of {', '.join(BUYER_TYPES)}")
+
+
+def _text(name: str, value: str | None, limit: int) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidSubmission(f"{name} must be text")
+    if len(value) > limit:
+        raise InvalidSubmission(f"{name} is longer than {limit} characters")
+    return value.replace("\x00", "")
+
+
+def _item(item: Sequence[Any]) -> Tuple[str, int]:
+    try:
+        product, quantity = item
+    except (TypeError, ValueError):
+        raise InvalidSubmission(f"an item must be (product, quantity), got {item!r}") from None
+    product = _text("product", product, MAX_PRODUCT)
+    if not product or not product.strip():
+        raise InvalidSubmission("an item needs a product")
+    if isinstance(quantity, bool) or not isinstance(quantity, int):
+        raise InvalidSubmission(f"quantity of {product} must be a whole number")
+    if not 0 < quantity <= MAX_QUANTITY:
+        raise InvalidSubmission(f"quantity of {product} must be between 1 and {MAX_QUANTITY}")
+    return product, quantity
+
+
+def _message(message: Mapping[str, Any]) -> Dict[str, Any]:
+    """Keep a transcript line JSON-safe: sender and text as text, timestamp as given."""
+    timestamp = message.get("timestamp")
+    if isinstance(timestamp, datetime):
+        timestamp = timestamp.isoformat()
+    return {
+        "sender": _text("transcript sender", _as_text(message.get("sender")), MAX_TEXT),
+        "text": _text("transcript text", _as_text(message.get("text")), MAX_NOTES),
+        "timestamp": timestamp,
+    }
+
+
+def _as_text(value: Any) -> str | None:
+    return value if value is None or isinstance(value, str) else str(value)
+
+
+def _consent_time(submission: LeadSubmission) -> datetime | None:
+    given_at = submission.consent_given_at
+    if given_at is None:
+        return datetime.now(timezone.utc) if submission.consent_text else None
+    if given_at.tzinfo is None:
+        raise InvalidSubmission("consent_given_at must be timezone-aware")
+    return given_at.astimezone(timezone.utc)
+
+
+def submission_to_dict(submission: LeadSubmission) -> Dict[str, Any]:
+    """A JSON-safe dict, used by the spool to survive a database outage."""
+    data = dataclasses.asdict(submission)
+    data["items"] = [list(item) for item in submission.items]
+    data["transcript"] = [dict(m) for m in submission.transcript]
+    if submission.consent_given_at is not None:
+        data["consent_given_at"] = submission.consent_given_at.isoformat()
+    return data
+
+
+def submission_from_dict(data: Mapping[str, Any]) -> LeadSubmission:
+    """The inverse of :func:`submission_to_dict`; unknown keys are ignored."""
+    known = {f.name for f in dataclasses.fields(LeadSubmission)}
+    values = {key: value for key, value in data.items() if key in known}
+    values["items"] = tuple(tuple(item) for item in values.get("items", ()))
+    values["transcript"] = tuple(values.get("transcript", ()))
+    if values.get("consent_given_at"):
+        values["consent_given_at"] = datetime.fromisoformat(values["consent_given_at"])
+    return LeadSubmission(**values)
