@@ -1,6 +1,7 @@
 # The two commands a newcomer needs are `make run` and `make test`; both install
 # into .venv first, and only when pyproject.toml or constraints.txt changed.
 SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -17,7 +18,8 @@ $(STAMP): pyproject.toml constraints.txt scripts/find-python
 		echo "Creating $(VENV) with $$python"; rm -rf $(VENV); "$$python" -m venv $(VENV) || exit 1; \
 	fi
 	@echo "Installing dependencies into $(VENV) (about a minute the first time)..."
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]' \
+		2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }
 	@touch $@
 
 install: $(STAMP) ## Create .venv and install the pinned dependencies if needed

@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "bot.web.cli",
     "bot.db.cli",
     "bot.leads.cli",
+    "bot.handoff.cli",
 ]
 
 

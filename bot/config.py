@@ -9,7 +9,7 @@ variable has one name, one default and one parser. Only entry points call
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Tuple
 from urllib.parse import urlsplit
@@ -37,6 +37,18 @@ class Settings:
     cors_origins: Tuple[str, ...]
     models_dir: Path
     log_level: str
+    # Sales hand-off (bot/handoff): every channel is off until its variable is set.
+    handoff_webhook_url: str | None = None
+    handoff_webhook_secret: str | None = field(default=None, repr=False)
+    handoff_rules: Path | None = None
+    handoff_max_attempts: int = 8
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_user: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)
+    smtp_from: str | None = None
+    sales_email: str | None = None
+    slack_webhook_url: str | None = None
 
     @property
     def var_dir(self) -> Path:
@@ -170,4 +182,33 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         cors_origins=_origins(env, web_port),
         models_dir=models_dir if models_dir.is_absolute() else project_dir / models_dir,
         log_level=(env.get("LOG_LEVEL", "").strip() or "INFO").upper(),
+        **_handoff_settings(env, project_dir),
     )
+
+
+def _handoff_settings(env: Mapping[str, str], project_dir: Path) -> dict:
+    """The sales hand-off variables; empty strings mean "not configured"."""
+    text = {name: env.get(name.upper(), "").strip() or None for name in _HANDOFF_TEXT}
+    rules = text.pop("handoff_rules")
+    raw_attempts = env.get("HANDOFF_MAX_ATTEMPTS", "").strip() or "8"
+    if not raw_attempts.isdigit() or int(raw_attempts) < 1:
+        raise ConfigError(f"HANDOFF_MAX_ATTEMPTS must be a positive integer, got {raw_attempts!r}")
+    return dict(
+        text,
+        handoff_rules=project_dir / rules if rules else None,
+        handoff_max_attempts=int(raw_attempts),
+        smtp_port=_port(env, "SMTP_PORT", 587),
+    )
+
+
+_HANDOFF_TEXT = (
+    "handoff_webhook_url",
+    "handoff_webhook_secret",
+    "handoff_rules",
+    "smtp_host",
+    "smtp_user",
+    "smtp_password",
+    "smtp_from",
+    "sales_email",
+    "slack_webhook_url",
+)

@@ -6,6 +6,7 @@ exercise exactly the commands a user runs.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import subprocess
@@ -15,19 +16,25 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Callable, List
+from typing import IO, Callable, List, Optional
 
 from bot.config import Settings
 from bot.training import rasa_environment
 
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
 
 @dataclass(frozen=True)
 class ServerSpec:
-    """A server process: what to run and which URL answers once it is ready."""
+    """A server process: what to run and which URL answers once it is ready.
+
+    A worker without an HTTP interface has no ``health_url``: it counts as
+    ready once it has survived its first second.
+    """
 
     name: str
     command: List[str]
-    health_url: str
+    health_url: Optional[str]
     env: dict
 
 
@@ -67,12 +74,31 @@ def web_server(settings: Settings) -> ServerSpec:
     return ServerSpec("web server", command, settings.web_url + "/", _base_env(settings))
 
 
+def dispatcher(settings: Settings) -> ServerSpec:
+    command = [sys.executable, "-m", "bot.cli", "handoff", "dispatch"]
+    return ServerSpec("lead dispatcher", command, None, _base_env(settings))
+
+
 def start(spec: ServerSpec, cwd: Path, log_file: IO) -> subprocess.Popen:
     """Start ``spec`` in its own process group so it can be stopped as a whole."""
     return subprocess.Popen(
         spec.command, cwd=cwd, env=spec.env, stdout=log_file, stderr=subprocess.STDOUT,
-        start_new_session=True,
+        start_new_session=True, preexec_fn=_terminate_with_parent,
     )  # fmt: skip
+
+
+def _terminate_with_parent() -> None:
+    """Ask Linux to SIGTERM the child if its supervisor dies, even by SIGKILL.
+
+    Its own session keeps a terminal's Ctrl-C from reaching it directly (the
+    supervisor stops children in order), so without this a killed supervisor
+    would leave servers holding their ports.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):  # not Linux: the supervisor's own stop() still applies
+        pass
 
 
 class ServerDied(RuntimeError):
@@ -85,12 +111,15 @@ def wait_until_ready(
     timeout: float,
     is_stopping: Callable[[], bool] = lambda: False,
 ) -> bool:
-    """Poll the health URL until it answers 200; False on timeout or stop request."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and not is_stopping():
+    """Poll until ``spec`` is ready; False on timeout or when asked to stop."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout and not is_stopping():
         if process.poll() is not None:
             raise ServerDied(f"{spec.name} exited with code {process.returncode}")
-        if answers(spec.health_url):
+        if spec.health_url is None:
+            if time.monotonic() - started >= 1.0:
+                return True
+        elif answers(spec.health_url):
             return True
         time.sleep(0.5)
     return False

@@ -89,6 +89,7 @@ def run(settings: Settings, log: Callable[[str], None] = print) -> int:
             processes.action_server(settings),
             processes.rasa_server(settings, model),
             processes.web_server(settings),
+            processes.dispatcher(settings),
         ]
         for spec in specs:
             if not supervisor.launch(spec):

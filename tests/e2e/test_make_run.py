@@ -7,13 +7,14 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 import uuid
 from pathlib import Path
 
 import pytest
 
 from bot.config import PROJECT_ROOT
-from tests.servers import RunningStack, stack_settings
+from tests.servers import RunningStack, free_port, stack_settings
 
 pytestmark = pytest.mark.e2e
 
@@ -32,7 +33,9 @@ def processes_with_marker(marker: str):
 
 
 def test_run_serves_a_greeting_and_stops_every_process(trained_model, tmp_path):
-    settings = stack_settings(tmp_path, MODELS_DIR=str(trained_model.parent))
+    settings = stack_settings(
+        tmp_path, MODELS_DIR=str(trained_model.parent), WEB_PORT=str(free_port())
+    )
     marker = f"BOT_RUN_TEST_MARKER={uuid.uuid4()}"
     env = {**os.environ, **settings.child_environment(), marker.split("=")[0]: marker.split("=")[1]}
     with open(tmp_path / "run.log", "w") as log:

@@ -1,0 +1,196 @@
+"""``bot handoff`` (the outbox dispatcher) and ``bot sales`` (erasure and retention).
+
+``bot handoff dispatch`` is the long-running process the supervisor starts;
+``--once`` drains what is due and exits, for cron. ``bot sales`` lives apart
+from ``bot leads`` because it destroys data and deserves its own help page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import Iterator
+
+from sqlalchemy.exc import OperationalError
+
+from bot.db import get_session_factory
+from bot.handoff import privacy
+from bot.handoff.backoff import Backoff
+from bot.handoff.channels import ChannelConfigError, build_channels
+from bot.handoff.dispatcher import DEFAULT_LEASE, Dispatcher
+from bot.handoff.outbox import Outbox
+from bot.handoff.rules import RulesError, assess, load_rules
+from bot.leads.errors import DatabaseUnavailable, LeadError
+from bot.leads.services import get_lead
+from bot.leads.unit_of_work import unit_of_work_factory
+
+
+def register(subparsers) -> None:
+    _register_handoff(subparsers)
+    _register_sales(subparsers)
+
+
+def _register_handoff(subparsers) -> None:
+    parser = subparsers.add_parser("handoff", help="deliver leads to the sales team")
+    commands = parser.add_subparsers(title="handoff commands", metavar="COMMAND")
+    dispatch = commands.add_parser("dispatch", help="deliver pending notifications (loop)")
+    dispatch.add_argument("--once", action="store_true", help="deliver what is due, then exit")
+    dispatch.add_argument("--interval", type=float, default=5.0, help="poll seconds (5)")
+    dispatch.add_argument(
+        "--lease",
+        type=float,
+        default=DEFAULT_LEASE.total_seconds(),
+        help="seconds before an unfinished delivery is retried (120)",
+    )
+    dispatch.add_argument(
+        "--backoff",
+        type=float,
+        default=30.0,
+        help="first retry delay in seconds, doubled each time (30)",
+    )
+    dispatch.set_defaults(handler=_guarded(dispatch_command))  # fmt: skip
+    status = commands.add_parser("status", help="list pending and dead notifications")
+    status.set_defaults(handler=_guarded(status_command))
+    retry = commands.add_parser("retry", help="requeue the dead notifications of a lead")
+    retry.add_argument("reference")
+    retry.set_defaults(handler=_guarded(retry_command))
+    rules = commands.add_parser("rules", help="check the scoring and routing rules file")
+    rules.add_argument("--lead", metavar="REFERENCE", help="also score and route this lead")
+    rules.set_defaults(handler=_guarded(rules_command))
+
+
+def _register_sales(subparsers) -> None:
+    parser = subparsers.add_parser("sales", help="erase personal data of leads")
+    commands = parser.add_subparsers(title="sales commands", metavar="COMMAND")
+    forget = commands.add_parser("forget", help="erase the personal data of EMAIL's leads")
+    forget.add_argument("email")
+    forget.set_defaults(handler=_guarded(forget_command))
+    purge = commands.add_parser("purge", help="erase personal data of old leads (retention)")
+    purge.add_argument("--older-than", required=True, type=_duration, metavar="AGE",
+                       help="e.g. 180d, 26w or 48h")  # fmt: skip
+    purge.add_argument("--dry-run", action="store_true", help="only list what would go")
+    purge.set_defaults(handler=_guarded(purge_command))
+
+
+def _duration(text: str) -> timedelta:
+    try:
+        return privacy.parse_duration(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _guarded(handler):
+    """Turn configuration and domain errors into one line on stderr and exit code 1."""
+
+    def run(args, settings) -> int:
+        try:
+            return handler(args, settings)
+        except (RulesError, ChannelConfigError) as error:
+            print(f"configuration error: {error}", file=sys.stderr)
+        except (DatabaseUnavailable, OperationalError) as error:
+            error = getattr(error, "orig", None) or error
+            print(f"database unavailable: {error} (is it running and migrated?)", file=sys.stderr)
+        except (LeadError, ValueError) as error:
+            print(f"error: {error}", file=sys.stderr)
+        return 1
+
+    return run
+
+
+def _outbox(settings) -> Outbox:
+    return Outbox(get_session_factory(settings.database_url))
+
+
+def dispatch_command(args, settings) -> int:
+    logging.basicConfig(level=settings.log_level,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")  # fmt: skip
+    dispatcher = Dispatcher(
+        unit_of_work_factory(settings.database_url),
+        _outbox(settings),
+        build_channels(settings),
+        load_rules(settings.handoff_rules),
+        max_attempts=settings.handoff_max_attempts,
+        backoff=Backoff(base=timedelta(seconds=args.backoff)),
+        lease=timedelta(seconds=args.lease),
+    )
+    with _stop_on_signals() as stop:
+        if args.once:
+            report = dispatcher.run_once(stop)
+            print(", ".join(f"{k}: {len(v)}" for k, v in report.outcomes.items()) or "nothing due")
+        else:
+            dispatcher.run_forever(stop, interval=args.interval)
+    return 0
+
+
+@contextmanager
+def _stop_on_signals() -> Iterator[threading.Event]:
+    """SIGTERM/SIGINT finish the delivery in progress, then stop: none is left half-sent.
+
+    The previous handlers come back afterwards, for callers of ``main()`` such as tests.
+    """
+    stop = threading.Event()
+    previous = {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGINT)}
+    for signum in previous:
+        signal.signal(signum, lambda *_: stop.set())
+    try:
+        yield stop
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def status_command(args, settings) -> int:
+    outbox = _outbox(settings)
+    counts = outbox.counts()
+    print(", ".join(f"{s}: {counts.get(s, 0)}" for s in ("pending", "delivered", "dead")))
+    for row in outbox.undelivered():
+        when = row["next_attempt_at"].isoformat(timespec="seconds")
+        error = (row["last_error"] or "").replace("\n", " ")[:80]
+        print(f"{row['reference']:<16} {row['kind']:<15} {row['status']:<8} "
+              f"attempts={row['attempts']:<3} next={when} {error}")  # fmt: skip
+    return 0
+
+
+def retry_command(args, settings) -> int:
+    requeued = _outbox(settings).requeue(args.reference)
+    if not requeued:
+        print(f"no dead notification for {args.reference}", file=sys.stderr)
+        return 1
+    print(f"requeued {requeued} notification(s) of {args.reference}")
+    return 0
+
+
+def rules_command(args, settings) -> int:
+    rules = load_rules(settings.handoff_rules)
+    print(f"rules OK: {len(rules.routes)} routing rule(s), default team "
+          f"{rules.default_route.team}")  # fmt: skip
+    if args.lead:
+        lead = get_lead(unit_of_work_factory(settings.database_url)(), args.lead)
+        verdict = assess(rules, lead)
+        print(f"{args.lead}: {verdict.priority}, score {verdict.score} "
+              f"{dict(verdict.breakdown)}, team {verdict.route.team} "
+              f"<{verdict.route.email or settings.sales_email or 'no address'}>")  # fmt: skip
+    return 0
+
+
+def forget_command(args, settings) -> int:
+    references = privacy.forget(get_session_factory(settings.database_url), args.email)
+    for reference in references:
+        print(f"erased {reference}")
+    print(f"erased personal data of {len(references)} lead(s)")
+    return 0
+
+
+def purge_command(args, settings) -> int:
+    factory = get_session_factory(settings.database_url)
+    references = privacy.purge(factory, args.older_than, dry_run=args.dry_run)
+    verb = "would erase" if args.dry_run else "erased"
+    for reference in references:
+        print(f"{verb} {reference}")
+    print(f"{verb} personal data of {len(references)} lead(s)")
+    return 0

@@ -1,0 +1,142 @@
+"""The dispatcher: drains the outbox into the sales team's channels.
+
+Run as a long-lived process (``bot handoff dispatch``) or from cron
+(``bot handoff dispatch --once``); several may run at once against the same
+database. Delivery is at least once: a notification is marked delivered only
+after every channel accepted it, so a crash or a failing channel means the
+whole hand-off is sent again later, under the same idempotency key.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Callable, Dict, List, Sequence
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.db.base import utcnow
+from bot.handoff.backoff import Backoff
+from bot.handoff.channels import Channel, DeliveryError
+from bot.handoff.message import build_handoff, idempotency_key
+from bot.handoff.outbox import Claim, Outbox
+from bot.handoff.rules import Rules
+from bot.leads.errors import DatabaseUnavailable, LeadNotFound
+from bot.leads.services import get_lead
+from bot.leads.unit_of_work import AbstractUnitOfWork
+
+log = logging.getLogger(__name__)
+
+DEFAULT_LEASE = timedelta(minutes=2)  # longer than every channel's timeouts together
+MAX_ERROR_LENGTH = 2000
+
+
+@dataclass
+class DispatchReport:
+    """What one pass over the outbox did, by outcome ("delivered", "retry", "dead", "lost")."""
+
+    outcomes: Dict[str, List[str]] = field(default_factory=dict)
+
+    def add(self, outcome: str, reference: str) -> None:
+        self.outcomes.setdefault(outcome, []).append(reference)
+
+    def count(self, outcome: str) -> int:
+        return len(self.outcomes.get(outcome, ()))
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        uow_factory: Callable[[], AbstractUnitOfWork],
+        outbox: Outbox,
+        channels: Sequence[Channel],
+        rules: Rules,
+        max_attempts: int = 8,
+        backoff: Backoff | None = None,
+        lease: timedelta = DEFAULT_LEASE,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.uow_factory, self.outbox, self.channels = uow_factory, outbox, list(channels)
+        self.rules, self.max_attempts = rules, max_attempts
+        self.backoff, self.lease, self.clock = backoff or Backoff(), lease, clock
+        self._warned_no_channel = False
+
+    def run_once(self, stop: threading.Event | None = None) -> DispatchReport:
+        """Deliver every notification due now (stopping early when ``stop`` is set)."""
+        report = DispatchReport()
+        if not self.channels:
+            self._warn_no_channel()
+            return report
+        while not (stop and stop.is_set()):
+            claim = self.outbox.claim(self.lease, self.clock())
+            if claim is None:
+                break
+            report.add(self._process(claim), claim.lead_reference)
+        return report
+
+    def run_forever(self, stop: threading.Event, interval: float = 5.0) -> None:
+        """Poll every ``interval`` seconds until ``stop`` is set (by SIGTERM or SIGINT)."""
+        log.info("dispatching to %s", ", ".join(c.name for c in self.channels) or "nothing")
+        while not stop.is_set():
+            try:
+                self.run_once(stop)
+            except (DatabaseUnavailable, SQLAlchemyError) as error:
+                # Claimed rows come back when their lease ends; nothing to undo.
+                log.warning("database unavailable, retrying in %ss: %s", interval, error)
+            stop.wait(interval)
+        log.info("dispatcher stopped")
+
+    def _warn_no_channel(self) -> None:
+        if not self._warned_no_channel:
+            log.warning("no channel configured: notifications stay pending until one is "
+                        "(set HANDOFF_WEBHOOK_URL, SMTP_HOST or SLACK_WEBHOOK_URL)")  # fmt: skip
+            self._warned_no_channel = True
+
+    def _process(self, claim: Claim) -> str:
+        if claim.attempts > self.max_attempts:
+            # Earlier attempts never finished: a lead that crashes the dispatcher.
+            return self._settle_dead(claim, "gave up: earlier attempts never finished")
+        try:
+            lead = get_lead(self.uow_factory(), claim.lead_reference)
+        except LeadNotFound:
+            return self._settle_dead(claim, "the lead no longer exists (purged)")
+        key = idempotency_key(claim.lead_reference, claim.kind, claim.payload)
+        errors = self._send_everywhere(build_handoff(self.rules, claim.kind, key, lead))
+        if not errors:
+            settled = self.outbox.delivered(claim)
+            return self._outcome(claim, "delivered", settled)
+        error = "; ".join(errors)[:MAX_ERROR_LENGTH]
+        if claim.attempts >= self.max_attempts:
+            return self._settle_dead(claim, error)
+        retry_at = self.clock() + self.backoff.delay(claim.attempts)
+        log.warning("%s attempt %d failed, next at %s: %s", claim.lead_reference,
+                    claim.attempts, retry_at.isoformat(timespec="seconds"), error)  # fmt: skip
+        return self._outcome(claim, "retry", self.outbox.retry_later(claim, error, retry_at))
+
+    def _send_everywhere(self, handoff) -> List[str]:
+        errors = []
+        for channel in self.channels:
+            try:
+                channel.send(handoff)
+            except DeliveryError as error:
+                errors.append(f"{channel.name}: {error}")
+            except Exception as error:  # a bug in one channel must not starve the others
+                log.exception("%s channel failed unexpectedly", channel.name)
+                errors.append(f"{channel.name}: unexpected {type(error).__name__}: {error}")
+        return errors
+
+    def _settle_dead(self, claim: Claim, error: str) -> str:
+        log.error("%s dead-lettered after %d attempt(s): %s (`bot handoff retry %s` requeues)",
+                  claim.lead_reference, claim.attempts, error, claim.lead_reference)  # fmt: skip
+        return self._outcome(claim, "dead", self.outbox.dead(claim, error))
+
+    def _outcome(self, claim: Claim, outcome: str, settled: bool) -> str:
+        if settled:
+            if outcome == "delivered":
+                log.info("%s delivered (%s)", claim.lead_reference, claim.kind)
+            return outcome
+        # Our lease ran out or the lead was resubmitted: the row has moved on.
+        log.warning("%s: claim lost before it was recorded as %s", claim.lead_reference, outcome)
+        return "lost"
