@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 .DEFAULT_GOAL := help
 
-.PHONY: help install run test shell train lint format clean
+.PHONY: help install run test shell train eval lint format clean
 
 help: ## Show this list
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-9s %s\n", $$1, $$2}'
@@ -35,6 +35,9 @@ shell: $(STAMP) ## Chat with the bot in this terminal
 
 train: $(STAMP) ## Train a model if data/, domain.yml or config.yml changed
 	@$(BIN)/bot train
+
+eval: $(STAMP) ## Score the model on the held-out set: intent macro-F1, answer accuracy
+	@$(BIN)/bot train && $(BIN)/bot eval
 
 lint: $(STAMP) ## Check the code with ruff
 	@$(BIN)/ruff check . && $(BIN)/ruff format --check bot actions tests

@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "bot.web.cli",
     "bot.db.cli",
     "bot.leads.cli",
+    "bot.admin.cli",
     "bot.handoff.cli",
 ]
 

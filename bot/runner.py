@@ -15,13 +15,14 @@ from pathlib import Path
 from typing import Callable, List, Tuple
 
 from bot import processes
+from bot.admin import active_model
 from bot.config import Settings
 from bot.db import upgrade
 from bot.leads.durable import replay_spool
 from bot.leads.spool import spool_dir
 from bot.leads.unit_of_work import unit_of_work_factory
 from bot.processes import ServerDied, ServerSpec
-from bot.training import TrainingError, ensure_model
+from bot.training import TrainingError, ensure_model, fingerprint
 
 READY_TIMEOUT = {"action server": 90.0, "Rasa server": 300.0}
 DEFAULT_READY_TIMEOUT = 60.0
@@ -84,7 +85,7 @@ def run(settings: Settings, log: Callable[[str], None] = print) -> int:
     signal.signal(signal.SIGTERM, supervisor.request_stop)
     try:
         prepare(settings, log)
-        model = ensure_model(settings.project_dir, settings.models_dir, log=log)
+        model = choose_model(settings, log)
         specs = [
             processes.action_server(settings),
             processes.rasa_server(settings, model),
@@ -111,6 +112,22 @@ def prepare(settings: Settings, log: Callable[[str], None]) -> None:
     report = replay_spool(unit_of_work_factory(settings.database_url), spool_dir(settings.var_dir))
     if report.replayed:
         log(f"Saved {report.replayed} lead(s) that were queued while the database was down.")
+
+
+def choose_model(settings: Settings, log: Callable[[str], None]) -> Path:
+    """The admin-promoted model if there is one, else a model of the current data.
+
+    Once an admin promotes models through ``bot admin train``, starting the
+    servers must not bypass its quality gate by training on newer data.
+    """
+    promoted = active_model(settings)
+    if promoted is None:
+        return ensure_model(settings.project_dir, settings.models_dir, log=log)
+    if not promoted.name.endswith(f"{fingerprint(settings.project_dir)}.tar.gz"):
+        log("The training data changed since the active model was promoted;")
+        log("run `bot admin train` to retrain it through the quality gate.")
+    log(f"Using the active model {promoted.name}")
+    return promoted
 
 
 def print_urls(settings: Settings, log: Callable[[str], None]) -> None:

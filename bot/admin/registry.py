@@ -1,0 +1,120 @@
+"""The model registry: which trained models exist, how good they were, which is live.
+
+One JSON file (``registry.json``) in the models directory, rewritten
+atomically (temp file + rename) so a crash never leaves the supervisor reading
+half a registry. Model files stay named ``model-<fingerprint>.tar.gz`` by
+:mod:`bot.training`; the registry refers to them by file name.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import List, Optional
+
+from bot.training import MODEL_PREFIX
+
+REGISTRY_FILE = "registry.json"
+FORMAT_VERSION = 1
+
+
+class RegistryError(RuntimeError):
+    """The registry is unreadable, or names a model it does not hold."""
+
+
+@dataclass
+class ModelEntry:
+    file: str
+    created: str
+    fingerprint: str
+    metrics: Optional[dict] = None
+    active: bool = False
+    note: str = ""
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def fingerprint_of(file_name: str) -> str:
+    stem = file_name[: -len(".tar.gz")] if file_name.endswith(".tar.gz") else file_name
+    return stem[len(MODEL_PREFIX) :] if stem.startswith(MODEL_PREFIX) else stem
+
+
+class Registry:
+    """Entries of one models directory; call :meth:`save` to persist changes."""
+
+    def __init__(self, models_dir: Path, entries: List[ModelEntry]):
+        self.models_dir = Path(models_dir)
+        self.entries = entries
+
+    @classmethod
+    def load(cls, models_dir: Path) -> Registry:
+        path = Path(models_dir) / REGISTRY_FILE
+        if not path.exists():
+            return cls(models_dir, [])
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            entries = [ModelEntry(**entry) for entry in data["models"]]
+        except (ValueError, KeyError, TypeError) as error:
+            raise RegistryError(f"{path} is not a valid registry: {error}") from None
+        return cls(models_dir, entries)
+
+    def save(self) -> Path:
+        self.models_dir.mkdir(parents=True, exist_ok=True)
+        path = self.models_dir / REGISTRY_FILE
+        body = {"version": FORMAT_VERSION, "models": [asdict(e) for e in self.entries]}
+        fd, scratch = tempfile.mkstemp(dir=self.models_dir, prefix=".registry-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(body, handle, indent=2, ensure_ascii=False)
+            handle.write("\n")
+        os.replace(scratch, path)
+        return path
+
+    def get(self, file_name: str) -> Optional[ModelEntry]:
+        return next((e for e in self.entries if e.file == file_name), None)
+
+    def active(self) -> Optional[ModelEntry]:
+        return next((e for e in self.entries if e.active), None)
+
+    def path(self, entry: ModelEntry) -> Path:
+        return self.models_dir / entry.file
+
+    def record(self, model: Path, metrics: Optional[dict] = None, note: str = "") -> ModelEntry:
+        """Add ``model`` (or refresh its metrics if already listed); not activated."""
+        entry = self.get(Path(model).name)
+        if entry is None:
+            entry = ModelEntry(Path(model).name, now(), fingerprint_of(Path(model).name))
+            self.entries.append(entry)
+        if metrics is not None:
+            entry.metrics = metrics
+        entry.note = note or entry.note
+        return entry
+
+    def activate(self, file_name: str) -> ModelEntry:
+        """Make ``file_name`` the one active model (registering it if it is in the folder)."""
+        name = Path(file_name).name
+        if not (self.models_dir / name).exists():
+            raise RegistryError(f"no model file {name} in {self.models_dir}")
+        entry = self.record(self.models_dir / name)
+        for other in self.entries:
+            other.active = other is entry
+        return entry
+
+
+def active_model(settings) -> Optional[Path]:
+    """Absolute path of the active model, or None when no registry names an existing one.
+
+    The supervisor starts Rasa on this model when it is not None, and falls
+    back to ``bot.training.ensure_model`` otherwise.
+    """
+    registry = Registry.load(settings.models_dir)
+    entry = registry.active()
+    if entry is None:
+        return None
+    path = registry.path(entry).resolve()
+    return path if path.exists() else None

@@ -1,0 +1,109 @@
+"""The whole loop with real trainings: fix a wrong prediction, and refuse a harmful label set.
+
+Two trainings in this module (about 1-2 minutes each). Both start from the
+session's trained model, registered as active with its held-out metrics, in a
+private copy of the project whose held-out set also covers greet/goodbye/thank.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.admin.evaluation import HOLDOUT_DIR, evaluate, predict
+from bot.admin.examples import known_texts, normalise
+from bot.admin.labels import label
+from bot.admin.registry import Registry, active_model
+from bot.cli import main
+from tests.admin.conftest import copy_project, use_project
+
+pytestmark = pytest.mark.e2e
+
+BASICS_HOLDOUT = """version: "3.1"
+
+nlu:
+  - intent: greet
+    examples: |
+      - hello my friend
+      - hi mate
+      - hey everyone
+      - good morning all
+      - hello folks
+
+  - intent: goodbye
+    examples: |
+      - bye for now friends
+      - see you around
+      - goodbye everyone
+
+  - intent: thank
+    examples: |
+      - cheers for the help
+"""
+# A held-out set of 3-6 examples per intent moves F1 by ~0.15 per flipped
+# example, so the tests allow one flip per intent; a harmful label set costs far more.
+TOLERANCES = ["--tolerance", "0.03", "--intent-tolerance", "0.3"]
+WRONG_AT_FIRST = "much obliged to you kind bot"
+NEW_PHRASING = [
+    WRONG_AT_FIRST, "much obliged", "much obliged to you", "I am much obliged",
+    "very much obliged", "obliged, truly", "i'm obliged to you", "much obliged for the help",
+]  # fmt: skip
+GREETINGS = ["hello", "hi", "hey", "good morning", "hiya", "good evening"]
+COMPANY = ["friend", "mate", "folks", "everyone", "all", "team"]
+
+
+@pytest.fixture(scope="module")
+def baseline(trained_model, tmp_path_factory) -> Path:
+    """A project copy whose active model is the session's model, with stored metrics."""
+    project = copy_project(tmp_path_factory.mktemp("baseline") / "project")
+    (project / HOLDOUT_DIR / "basics.yml").write_text(BASICS_HOLDOUT)
+    known = known_texts(project)
+    assert not [t for t in BASICS_HOLDOUT.splitlines() if normalise(t.strip("- ")) in known]
+    models = project / "models"
+    models.mkdir()
+    model = Path(shutil.copy2(trained_model, models / trained_model.name))
+    registry = Registry.load(models)
+    registry.record(model, evaluate(model, project).summary(), note="baseline")
+    registry.activate(model.name)
+    registry.save()
+    return project
+
+
+@pytest.fixture
+def project(baseline, tmp_path) -> Path:
+    return Path(shutil.copytree(baseline, tmp_path / "project"))
+
+
+def test_labelled_new_phrasing_is_learnt_and_promoted(project, monkeypatch, capsys):
+    settings = use_project(monkeypatch, project)
+    old = active_model(settings)
+    assert predict(old, [WRONG_AT_FIRST]) != ["thank"]
+    for text in NEW_PHRASING:
+        label(project, text, "thank", user="tester")
+    assert main(["admin", "train", *TOLERANCES]) == 0
+    out = capsys.readouterr().out
+    assert "[1/5] Validating" in out and "Promoted: not worse" in out
+    new = active_model(settings)
+    assert new != old and predict(new, [WRONG_AT_FIRST]) == ["thank"]
+    (report,) = (project / "reports").glob("*/report.md")
+    assert (report.parent / "confusion.png").stat().st_size > 1000
+    assert "| thank |" in report.read_text()
+    assert main(["admin", "models"]) == 0
+    assert f"* {new.name}" in capsys.readouterr().out
+
+
+def test_harmful_labels_are_not_promoted(project, monkeypatch, capsys):
+    settings = use_project(monkeypatch, project)
+    old = active_model(settings)
+    for greeting in GREETINGS:
+        for company in COMPANY:
+            label(project, f"{greeting} there {company}", "goodbye", user="vandal")
+    assert main(["admin", "train", *TOLERANCES]) == 3
+    out = capsys.readouterr().out
+    assert "Not promoted" in out and "F1 of greet fell" in out
+    assert active_model(settings) == old
+    entries = Registry.load(settings.models_dir).entries
+    assert len(entries) == 2 and not entries[1].active
+    assert "Not promoted" in next((project / "reports").glob("*/report.md")).read_text()
