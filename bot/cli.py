@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "bot.leads.cli",
     "bot.admin.cli",
     "bot.handoff.cli",
+    "bot.sales.cli",
 ]
 
 

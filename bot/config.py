@@ -49,6 +49,9 @@ class Settings:
     smtp_from: str | None = None
     sales_email: str | None = None
     slack_webhook_url: str | None = None
+    # Sales inbox (bot/sales): refuses to start until the password hash is set.
+    sales_inbox_port: int = 8001
+    sales_inbox_password_hash: str | None = field(default=None, repr=False)
 
     @property
     def var_dir(self) -> Path:
@@ -67,6 +70,10 @@ class Settings:
     def web_url(self) -> str:
         return f"http://{_client_host(self.bind_host)}:{self.web_port}"
 
+    @property
+    def sales_inbox_url(self) -> str:
+        return f"http://{_client_host(self.bind_host)}:{self.sales_inbox_port}"
+
     def child_environment(self) -> dict:
         """These settings as environment variables, for the processes we start.
 
@@ -82,6 +89,7 @@ class Settings:
             "RASA_PORT": str(self.rasa_port),
             "ACTION_PORT": str(self.action_port),
             "WEB_PORT": str(self.web_port),
+            "SALES_INBOX_PORT": str(self.sales_inbox_port),
             "WEB_ORIGINS": ",".join(self.cors_origins),
             "MODELS_DIR": str(self.models_dir),
             "LOG_LEVEL": self.log_level,
@@ -182,6 +190,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         cors_origins=_origins(env, web_port),
         models_dir=models_dir if models_dir.is_absolute() else project_dir / models_dir,
         log_level=(env.get("LOG_LEVEL", "").strip() or "INFO").upper(),
+        sales_inbox_port=_port(env, "SALES_INBOX_PORT", 8001),
+        sales_inbox_password_hash=env.get("SALES_INBOX_PASSWORD_HASH", "").strip() or None,
         **_handoff_settings(env, project_dir),
     )
 

@@ -79,6 +79,13 @@ def dispatcher(settings: Settings) -> ServerSpec:
     return ServerSpec("lead dispatcher", command, None, _base_env(settings))
 
 
+def sales_inbox(settings: Settings) -> ServerSpec:
+    command = [sys.executable, "-m", "bot.cli", "sales-inbox"]
+    return ServerSpec(
+        "sales inbox", command, settings.sales_inbox_url + "/healthz", _base_env(settings)
+    )
+
+
 def start(spec: ServerSpec, cwd: Path, log_file: IO) -> subprocess.Popen:
     """Start ``spec`` in its own process group so it can be stopped as a whole."""
     return subprocess.Popen(

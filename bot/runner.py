@@ -92,6 +92,8 @@ def run(settings: Settings, log: Callable[[str], None] = print) -> int:
             processes.web_server(settings),
             processes.dispatcher(settings),
         ]
+        if settings.sales_inbox_password_hash:
+            specs.append(processes.sales_inbox(settings))
         for spec in specs:
             if not supervisor.launch(spec):
                 return 0 if supervisor.stopping.is_set() else 1
@@ -137,5 +139,9 @@ def print_urls(settings: Settings, log: Callable[[str], None]) -> None:
     log(f"  Chat API (REST):   POST {settings.rasa_url}/webhooks/rest/webhook")
     log(f"  socket.io channel: {settings.rasa_url}/socket.io")
     log(f"  Action server:     {settings.action_url}")
+    if settings.sales_inbox_password_hash:
+        log(f"  Sales inbox:       {settings.sales_inbox_url}/")
+    else:
+        log("  Sales inbox:       off (set SALES_INBOX_PASSWORD_HASH; see README)")
     log("Press Ctrl-C to stop.")
     sys.stdout.flush()

@@ -6,15 +6,18 @@ array of records with the keys in ``bot.leads.records.EXPORT_FIELDS``.
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 
+from bot.handoff.rules import RulesError, load_rules
 from bot.leads import records, services
 from bot.leads.durable import replay_spool
 from bot.leads.errors import DatabaseUnavailable, LeadError
 from bot.leads.models import LEAD_STATUSES
 from bot.leads.spool import spool_dir
 from bot.leads.unit_of_work import unit_of_work_factory
+from bot.sales.filters import PRIORITY_LEVELS, FilterError, LeadFilter, filter_records, parse_since
 
 TABLE_HEADER = ["REFERENCE", "CREATED", "STATUS", "BUYER", "ORGANISATION", "NAME", "UNITS"]
 TABLE_WIDTHS = [14, 10, 9, 12, 24, 20, 6]
@@ -29,6 +32,11 @@ def register(subparsers) -> None:
     export.set_defaults(handler=_guarded(export_command))
     listing = commands.add_parser("list", help="show the newest leads as a table")
     listing.add_argument("--status", choices=LEAD_STATUSES)
+    listing.add_argument("--priority", choices=PRIORITY_LEVELS,
+                         help="only leads the scoring rules rate this way")  # fmt: skip
+    listing.add_argument("--since", type=_since, metavar="WHEN",
+                         help="created since a date (2026-03-01) or age (7d, 48h)")  # fmt: skip
+    listing.add_argument("--text", help="search name, e-mail, organisation, notes and reference")
     listing.add_argument("--limit", type=int, default=50, help="how many (default 50)")
     listing.set_defaults(handler=_guarded(list_command))
     show = commands.add_parser("show", help="print one lead with transcript and history")
@@ -43,6 +51,13 @@ def register(subparsers) -> None:
     replay.set_defaults(handler=_guarded(replay_command))
 
 
+def _since(text: str):
+    try:
+        return parse_since(text)
+    except FilterError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _guarded(handler):
     """Turn domain errors into a message on stderr and exit code 1."""
 
@@ -51,6 +66,8 @@ def _guarded(handler):
             return handler(args, settings)
         except DatabaseUnavailable as error:
             print(f"database unavailable: {error} (is it running and migrated?)", file=sys.stderr)
+        except RulesError as error:
+            print(f"configuration error: {error}", file=sys.stderr)
         except LeadError as error:
             print(f"error: {error}", file=sys.stderr)
         return 1
@@ -69,11 +86,22 @@ def export_command(args, settings) -> int:
 
 def list_command(args, settings) -> int:
     uow = unit_of_work_factory(settings.database_url)()
-    leads = services.list_leads(uow, status=args.status, limit=args.limit)
+    if args.priority or args.since or args.text:
+        leads = _filtered(uow, args, settings)
+    else:
+        leads = services.list_leads(uow, status=args.status, limit=args.limit)
     print(_table_row(TABLE_HEADER))
     for lead in reversed(leads):  # newest on top
         print(_table_row(records.summary_row(lead)))
     return 0
+
+
+def _filtered(uow, args, settings) -> list:
+    """The newest ``--limit`` leads passing the filters, oldest first like ``list_leads``."""
+    lead_filter = LeadFilter(args.status, args.priority, args.text, args.since)
+    rules = load_rules(settings.handoff_rules) if args.priority else None
+    matching = filter_records(services.list_leads(uow, status=args.status), lead_filter, rules)
+    return matching[-args.limit :] if args.limit > 0 else matching
 
 
 def _table_row(cells) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import PROJECT_ROOT
+from bot.sales.passwords import hash_password
 from tests.servers import RunningStack, free_port, stack_settings
 
 pytestmark = pytest.mark.e2e
@@ -34,7 +35,11 @@ def processes_with_marker(marker: str):
 
 def test_run_serves_a_greeting_and_stops_every_process(trained_model, tmp_path):
     settings = stack_settings(
-        tmp_path, MODELS_DIR=str(trained_model.parent), WEB_PORT=str(free_port())
+        tmp_path,
+        MODELS_DIR=str(trained_model.parent),
+        WEB_PORT=str(free_port()),
+        SALES_INBOX_PORT=str(free_port()),
+        SALES_INBOX_PASSWORD_HASH=hash_password("correct horse battery"),
     )
     marker = f"BOT_RUN_TEST_MARKER={uuid.uuid4()}"
     env = {**os.environ, **settings.child_environment(), marker.split("=")[0]: marker.split("=")[1]}
@@ -48,10 +53,14 @@ def test_run_serves_a_greeting_and_stops_every_process(trained_model, tmp_path):
             assert run.poll() is None, (tmp_path / "run.log").read_text()
             assert time.monotonic() < deadline, "bot run did not become ready"
             time.sleep(1)
-        assert len(processes_with_marker(marker)) >= 3  # supervisor, action server, Rasa
-        assert "welcome" in stack.texts("run-test", "hello")[0].lower() or stack.texts(
-            "run-test", "hi"
-        )
+        # supervisor, action server, Rasa, website, dispatcher, sales inbox
+        assert len(processes_with_marker(marker)) >= 6
+        greeting = " ".join(stack.texts("run-test", "hello")).lower()
+        assert any(word in greeting for word in ("hello", "hi there", "welcome")), greeting
+        with urllib.request.urlopen(settings.web_url + "/") as page:
+            assert settings.rasa_url in page.read().decode(), "the page points at this bot"
+        with urllib.request.urlopen(settings.sales_inbox_url + "/healthz") as inbox:
+            assert inbox.status == 200
     finally:
         run.send_signal(signal.SIGTERM)
         run.wait(timeout=60)

@@ -1,0 +1,107 @@
+"""Narrowing the lead list: by status, priority, free text and age.
+
+Shared by the sales inbox and ``bot leads list`` so both answer "hot leads of
+the last week mentioning Serenity" the same way. Priority is not stored: it
+comes from the hand-off scoring rules (``bot/handoff/rules.yml``), applied
+here to each record exactly as the dispatcher applies them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from typing import Any, Dict, Iterable, List, Mapping, Tuple
+
+from bot.handoff.rules import Assessment, Rules, assess
+from bot.leads.models import LEAD_STATUSES
+
+PRIORITY_LEVELS = ("hot", "warm", "cold")
+SEARCHED_FIELDS = ("reference", "name", "email", "organisation", "notes")
+_AGE = re.compile(r"^\s*(\d+)\s*([hdw])\s*$", re.IGNORECASE)
+_AGE_UNITS = {"h": "hours", "d": "days", "w": "weeks"}
+
+
+class FilterError(ValueError):
+    """A filter value the user typed cannot be understood; the message says what is expected."""
+
+
+@dataclass(frozen=True)
+class LeadFilter:
+    """What to keep; every ``None`` (or empty text) keeps everything."""
+
+    status: str | None = None
+    priority: str | None = None
+    text: str | None = None
+    since: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if self.status is not None and self.status not in LEAD_STATUSES:
+            raise FilterError(f"status must be one of {', '.join(LEAD_STATUSES)}")
+        if self.priority is not None and self.priority not in PRIORITY_LEVELS:
+            raise FilterError(f"priority must be one of {', '.join(PRIORITY_LEVELS)}")
+
+
+def parse_since(text: str | None, now: datetime | None = None) -> datetime | None:
+    """``2026-03-01`` (from midnight UTC), ``7d``, ``48h`` or ``2w`` (back from now)."""
+    if text is None or not text.strip():
+        return None
+    match = _AGE.match(text)
+    if match:
+        now = now or datetime.now(timezone.utc)
+        return now - timedelta(**{_AGE_UNITS[match.group(2).lower()]: int(match.group(1))})
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        message = f"since must be a date like 2026-03-01 or an age like 7d, got {text!r}"
+        raise FilterError(message) from None
+    return datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+
+
+def filter_records(
+    records: Iterable[Mapping[str, Any]], lead_filter: LeadFilter, rules: Rules | None = None
+) -> List[Dict[str, Any]]:
+    """The records passing ``lead_filter``; ``rules`` are needed only to filter by priority."""
+    if lead_filter.priority is not None and rules is None:
+        raise ValueError("filtering by priority needs the scoring rules")
+    return [
+        dict(record)
+        for record in records
+        if _matches_fields(record, lead_filter)
+        and (lead_filter.priority is None or assess(rules, record).priority == lead_filter.priority)
+    ]
+
+
+def select_leads(
+    records: Iterable[Mapping[str, Any]], lead_filter: LeadFilter, rules: Rules
+) -> List[Tuple[Dict[str, Any], Assessment]]:
+    """The records passing ``lead_filter``, each with its score and priority, in input order."""
+    kept = []
+    for record in records:
+        if not _matches_fields(record, lead_filter):
+            continue
+        verdict = assess(rules, record)
+        if lead_filter.priority is None or verdict.priority == lead_filter.priority:
+            kept.append((dict(record), verdict))
+    return kept
+
+
+def _matches_fields(record: Mapping[str, Any], lead_filter: LeadFilter) -> bool:
+    if lead_filter.status is not None and record.get("status") != lead_filter.status:
+        return False
+    if lead_filter.since is not None and not _created_since(record, lead_filter.since):
+        return False
+    needle = (lead_filter.text or "").strip().casefold()
+    if not needle:
+        return True
+    return any(needle in (record.get(name) or "").casefold() for name in SEARCHED_FIELDS)
+
+
+def _created_since(record: Mapping[str, Any], since: datetime) -> bool:
+    created = record.get("created_at")
+    if not created:
+        return False
+    created_at = datetime.fromisoformat(created)
+    if created_at.tzinfo is None:
+        created_at = created_at.replace(tzinfo=timezone.utc)
+    return created_at >= since

@@ -1,0 +1,193 @@
+"""HTML of the sales inbox: layout, login, lead list and error pages.
+
+Every value that came from a visitor or a user passes through :func:`e`
+(``html.escape``) on its way into the markup; the pages carry no JavaScript,
+so the Content-Security-Policy can forbid scripts outright.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime, timezone
+from typing import Any, Dict, Iterable, Mapping, Sequence, Tuple
+from urllib.parse import quote
+
+from bot.handoff.rules import Assessment
+from bot.leads.models import LEAD_STATUSES
+from bot.sales.filters import PRIORITY_LEVELS
+
+BRAND = "FootCare Supply"
+BUYER_LABELS = {
+    "personal": "Personal",
+    "healthcare": "Healthcare",
+    "spa_wellness": "Spa / wellness",
+    "reseller": "Reseller",
+    "other": "Other",
+}
+
+
+def e(value: Any) -> str:
+    """Escape for HTML text and attribute values; ``None`` shows as nothing."""
+    return "" if value is None else html.escape(str(value), quote=True)
+
+
+def when(value: Any) -> str:
+    """An ISO timestamp or epoch seconds as ``2026-03-01 12:00 UTC``."""
+    if value in (None, ""):
+        return ""
+    try:
+        if isinstance(value, (int, float)):
+            moment = datetime.fromtimestamp(value, tz=timezone.utc)
+        else:
+            moment = datetime.fromisoformat(str(value))
+    except (ValueError, OverflowError, OSError):
+        return str(value)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc)
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def product(name: str) -> str:
+    return name.replace("_", " ")
+
+
+def items_summary(items: Iterable[Mapping[str, Any]]) -> str:
+    return ", ".join(f"{product(i['product'])} × {i['quantity']}" for i in items)
+
+
+def status_badge(status: str) -> str:
+    return f'<span class="status status-{e(status)}">{e(status)}</span>'
+
+
+def priority_badge(verdict: Assessment) -> str:
+    return (
+        f'<span class="priority priority-{e(verdict.priority)}">{e(verdict.priority)}'
+        f' <span class="score">{verdict.score}</span></span>'
+    )
+
+
+def layout(title: str, body: str, csrf: str | None = None) -> str:
+    """The page frame; ``csrf`` is given on signed-in pages and enables the logout button."""
+    logout = ""
+    if csrf is not None:
+        logout = (
+            '<form method="post" action="/logout" class="logout">'
+            f'<input type="hidden" name="csrf" value="{e(csrf)}">'
+            '<button type="submit" class="button button-quiet">Log out</button></form>'
+        )
+    return (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<meta name="robots" content="noindex, nofollow">'
+        f"<title>{e(title)} · Sales inbox</title>"
+        '<link rel="stylesheet" href="/inbox.css"></head><body>'
+        '<header class="topbar"><a class="brand" href="/">'
+        f'<span class="brand-mark">FC</span>{e(BRAND)} <span class="brand-sub">Sales inbox</span>'
+        f"</a>{logout}</header>"
+        f'<main class="page">{body}</main></body></html>'
+    )
+
+
+def login_page(error: str | None = None, next_path: str = "/") -> str:
+    alert = f'<p class="alert alert-error" role="alert">{e(error)}</p>' if error else ""
+    body = (
+        '<section class="card login-card"><h1>Sign in</h1>'
+        '<p class="muted">Leads and conversations are confidential. '
+        "Use the sales team's password.</p>"
+        f'{alert}<form method="post" action="/login">'
+        f'<input type="hidden" name="next" value="{e(next_path)}">'
+        '<label for="password">Password</label>'
+        '<input id="password" name="password" type="password" required autofocus '
+        'autocomplete="current-password">'
+        '<button type="submit" class="button">Sign in</button></form></section>'
+    )
+    return layout("Sign in", body)
+
+
+def error_page(title: str, message: str, csrf: str | None = None) -> str:
+    body = (
+        f'<section class="card narrow"><h1>{e(title)}</h1><p>{e(message)}</p>'
+        '<p><a href="/">Back to the lead list</a></p></section>'
+    )
+    return layout(title, body, csrf)
+
+
+def list_page(
+    rows: Sequence[Tuple[Dict[str, Any], Assessment]],
+    values: Mapping[str, str],
+    csrf: str,
+    error: str | None = None,
+    truncated: bool = False,
+) -> str:
+    """The lead list, newest first, under the filter form (``values`` are the raw inputs)."""
+    alert = f'<p class="alert alert-error" role="alert">{e(error)}</p>' if error else ""
+    count = f"{len(rows)} lead{'s' if len(rows) != 1 else ''}"
+    if truncated:
+        count += " (newest shown; narrow the filters to see older ones)"
+    empty = "No leads match these filters." if any(values.values()) else "No leads yet."
+    table = _lead_table(rows) if rows else f'<p class="empty">{empty}</p>'
+    body = (
+        '<div class="page-head"><h1>Leads</h1>'
+        f'<p class="muted" id="lead-count">{e(count)}</p></div>'
+        f"{_filter_form(values)}{alert}"
+        f'<section class="card table-card">{table}</section>'
+    )
+    return layout("Leads", body, csrf)
+
+
+def _filter_form(values: Mapping[str, str]) -> str:
+    return (
+        '<form method="get" action="/" class="filters card" role="search">'
+        + _select("status", "Status", LEAD_STATUSES, values.get("status", ""))
+        + _select("priority", "Priority", PRIORITY_LEVELS, values.get("priority", ""))
+        + '<div class="field field-grow"><label for="f-text">Search</label>'
+        f'<input id="f-text" name="text" type="search" value="{e(values.get("text", ""))}" '
+        'placeholder="Name, e-mail, organisation, notes or reference"></div>'
+        '<div class="field"><label for="f-since">Since</label>'
+        f'<input id="f-since" name="since" value="{e(values.get("since", ""))}" '
+        'placeholder="7d or 2026-03-01" size="14"></div>'
+        '<div class="field field-actions"><button type="submit" class="button">Filter</button>'
+        '<a class="button button-quiet" href="/">Clear</a></div></form>'
+    )
+
+
+def _select(name: str, label: str, options: Sequence[str], chosen: str) -> str:
+    rendered = [f'<option value=""{"" if chosen else " selected"}>All</option>']
+    for option in options:
+        mark = " selected" if option == chosen else ""
+        rendered.append(f'<option value="{e(option)}"{mark}>{e(option.capitalize())}</option>')
+    return (
+        f'<div class="field"><label for="f-{name}">{e(label)}</label>'
+        f'<select id="f-{name}" name="{name}">{"".join(rendered)}</select></div>'
+    )
+
+
+def _lead_table(rows: Sequence[Tuple[Dict[str, Any], Assessment]]) -> str:
+    head = "".join(
+        f"<th>{title}</th>"
+        for title in (
+            "Reference",
+            "Created",
+            "Buyer",
+            "Organisation",
+            "Name",
+            "Items",
+            "Priority",
+            "Status",
+        )  # fmt: skip
+    )
+    body = "".join(_lead_row(lead, verdict) for lead, verdict in rows)
+    return f'<table class="leads"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _lead_row(lead: Mapping[str, Any], verdict: Assessment) -> str:
+    link = "/leads/" + quote(lead["reference"] or "", safe="")
+    buyer = BUYER_LABELS.get(lead["buyer_type"], lead["buyer_type"])
+    return (
+        f'<tr><td><a class="ref" href="{e(link)}">{e(lead["reference"])}</a></td>'
+        f'<td class="nowrap">{e(when(lead["created_at"]))}</td>'
+        f"<td>{e(buyer)}</td><td>{e(lead['organisation'])}</td>"
+        f'<td><a href="{e(link)}">{e(lead["name"] or "(no name)")}</a></td>'
+        f'<td class="items">{e(items_summary(lead["items"]))}</td>'
+        f"<td>{priority_badge(verdict)}</td><td>{status_badge(lead['status'])}</td></tr>"
+    )

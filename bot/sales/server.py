@@ -1,0 +1,256 @@
+"""The sales inbox HTTP server: login, lead list, lead detail and status changes.
+
+Standard-library ``ThreadingHTTPServer`` like the demo site, on its own port
+(SALES_INBOX_PORT) so it can be firewalled apart from the public pages. It
+keeps no state of its own: sessions are signed cookies (``sessions.py``) and
+leads live in the database, so several instances can share the traffic.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import signal
+import threading
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Callable, Dict, Tuple
+from urllib.parse import parse_qs, urlsplit
+
+from bot.config import Settings
+from bot.handoff.rules import Rules, RulesError, load_rules
+from bot.leads.errors import DatabaseUnavailable, InvalidStatusChange, LeadNotFound
+from bot.leads.unit_of_work import unit_of_work_factory
+from bot.sales import views
+from bot.sales.passwords import PasswordHashError, check_hash
+from bot.sales.sessions import SESSION_LIFETIME, Session, SessionSigner
+from bot.sales.throttle import LoginThrottle
+
+log = logging.getLogger(__name__)
+
+CSS_FILE = Path(__file__).resolve().parent / "static" / "inbox.css"
+COOKIE = "sales_inbox_session"
+MAX_FORM_BYTES = 64 * 1024
+HEALTH_PATH = "/healthz"
+_LEAD = re.compile(r"^/leads/([A-Za-z0-9-]{1,32})(/status)?$")
+HTML_HEADERS = {
+    # No scripts at all, styles only from this server, forms only to this server.
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",  # pages hold personal data
+}
+
+
+class InboxConfigError(ValueError):
+    """The inbox cannot start with this configuration; the message says what to set."""
+
+
+class InboxServer(ThreadingHTTPServer):
+    """The HTTP server plus what its handlers need: signer, database and scoring rules."""
+
+    daemon_threads = True
+
+    def __init__(self, address, password_hash: str, uow_factory: Callable, rules: Rules,
+                 session_lifetime: int = SESSION_LIFETIME) -> None:  # fmt: skip
+        self.password_hash = password_hash
+        self.signer = SessionSigner.from_password_hash(password_hash, lifetime=session_lifetime)
+        self.uow_factory = uow_factory
+        self.rules = rules
+        self.throttle = LoginThrottle()
+        self.css = CSS_FILE.read_bytes()
+        super().__init__(address, InboxHandler)
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        host = "127.0.0.1" if host in ("0.0.0.0", "") else host
+        return f"http://{host}:{port}"
+
+
+class InboxHandler(BaseHTTPRequestHandler):
+    """Routes requests to :mod:`bot.sales.views`; owns cookies, forms and headers."""
+
+    server: InboxServer
+    server_version = "SalesInbox"
+    sys_version = ""
+
+    def do_GET(self) -> None:
+        self._dispatch(self._get)
+
+    def do_POST(self) -> None:
+        self._dispatch(self._post)
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
+        log.info("%s %s", self.address_string(), format % args)
+
+    def _dispatch(self, route: Callable[[str, Dict[str, str]], None]) -> None:
+        """Run a route; turn the errors every page can meet into an error page."""
+        parts = urlsplit(self.path)
+        try:
+            route(parts.path, _first_values(parts.query))
+        except DatabaseUnavailable as error:
+            log.error("database unavailable: %s", error)
+            self._page(HTTPStatus.SERVICE_UNAVAILABLE, views.unavailable())
+        except Exception:
+            log.exception("sales inbox failed on %s %s", self.command, parts.path)
+            self._page(HTTPStatus.INTERNAL_SERVER_ERROR, views.failure())
+
+    def _get(self, path: str, query: Dict[str, str]) -> None:
+        if path == HEALTH_PATH:
+            return self._send(HTTPStatus.OK, b"ok\n", "text/plain; charset=utf-8")
+        if path == "/inbox.css":
+            return self._send(HTTPStatus.OK, self.server.css, "text/css; charset=utf-8")
+        session = self._session()
+        if path == "/login":
+            if session is not None:
+                return self._redirect("/")
+            return self._page(HTTPStatus.OK, views.login_form(query.get("next")))
+        if session is None:
+            return self._redirect("/login?next=" + views.quote_path(self.path))
+        csrf = self.server.signer.csrf_token(session)
+        match = _LEAD.match(path)
+        if path == "/":
+            return self._page(*views.lead_list(self.server, query, csrf))
+        if match and not match.group(2):
+            return self._page(*views.lead_detail(self.server, match.group(1), csrf, query))
+        self._page(HTTPStatus.NOT_FOUND, views.not_found(csrf))
+
+    def _post(self, path: str, query: Dict[str, str]) -> None:
+        form = self._form()
+        if form is None:
+            return self._page(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, views.failure())
+        if path == "/login":
+            return self._login(form)
+        session = self._session()
+        if session is None:
+            return self._redirect("/login")
+        if not self.server.signer.check_csrf(session, form.get("csrf")):
+            return self._page(HTTPStatus.FORBIDDEN, views.csrf_refused())
+        if path == "/logout":
+            return self._redirect("/login", cookie=_cookie("", 0, self._secure()))
+        match = _LEAD.match(path)
+        if not (match and match.group(2)):
+            return self._page(HTTPStatus.NOT_FOUND, views.not_found(form.get("csrf")))
+        reference = match.group(1)
+        try:
+            views.change_status(self.server, reference, form.get("status"), form.get("note"))
+        except (InvalidStatusChange, LeadNotFound) as error:
+            status, page = views.lead_detail(self.server, reference, form["csrf"], {}, str(error))
+            return self._page(HTTPStatus.CONFLICT if status == HTTPStatus.OK else status, page)
+        self._redirect(f"/leads/{reference}?updated=1")
+
+    def _login(self, form: Dict[str, str]) -> None:
+        client = self.client_address[0]
+        next_path = views.safe_next(form.get("next"))
+        if self.server.throttle.blocked(client):
+            message = "Too many wrong passwords. Wait a few minutes and try again."
+            return self._page(HTTPStatus.TOO_MANY_REQUESTS, views.login_form(next_path, message))
+        if not views.password_matches(self.server, form.get("password", "")):
+            self.server.throttle.failed(client)
+            message = "That password is not right."
+            return self._page(HTTPStatus.UNAUTHORIZED, views.login_form(next_path, message))
+        self.server.throttle.succeeded(client)
+        token = self.server.signer.issue()
+        self._redirect(
+            next_path, cookie=_cookie(token, self.server.signer.lifetime, self._secure())
+        )
+
+    def _session(self) -> Session | None:
+        return self.server.signer.verify(_cookie_value(self.headers.get("Cookie", ""), COOKIE))
+
+    def _secure(self) -> bool:
+        """Behind a TLS-terminating proxy the cookie must only travel over HTTPS."""
+        return self.headers.get("X-Forwarded-Proto", "").lower() == "https"
+
+    def _form(self) -> Dict[str, str] | None:
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if not 0 <= length <= MAX_FORM_BYTES:
+            self.close_connection = True  # the unread body must not be taken for a request
+            return None
+        return _first_values(self.rfile.read(length).decode("utf-8", "replace"))
+
+    def _page(self, status: int, body: str) -> None:
+        self._send(status, body.encode("utf-8"), "text/html; charset=utf-8", HTML_HEADERS)
+
+    def _redirect(self, location: str, cookie: str | None = None) -> None:
+        headers = {"Location": location, "Cache-Control": "no-store"}
+        if cookie is not None:
+            headers["Set-Cookie"] = cookie
+        self._send(HTTPStatus.SEE_OTHER, b"", "text/plain; charset=utf-8", headers)
+
+    def _send(self, status: int, body: bytes, content_type: str, headers=None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("X-Content-Type-Options", "nosniff")
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def _first_values(query: str) -> Dict[str, str]:
+    return {key: values[0] for key, values in parse_qs(query, keep_blank_values=True).items()}
+
+
+def _cookie(token: str, max_age: int, secure: bool) -> str:
+    flags = f"; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Strict"
+    return f"{COOKIE}={token}{flags}{'; Secure' if secure else ''}"
+
+
+def _cookie_value(header: str, name: str) -> str | None:
+    """Read one cookie by hand: SimpleCookie gives up on the whole header at the first oddity."""
+    for part in header.split(";"):
+        key, _, value = part.strip().partition("=")
+        if key == name:
+            return value
+    return None
+
+
+def make_server(settings: Settings, port: int | None = None) -> InboxServer:
+    """A bound, not yet serving inbox; ``port=0`` picks a free port (for tests)."""
+    password_hash = settings.sales_inbox_password_hash
+    if not password_hash:
+        raise InboxConfigError(
+            "The sales inbox needs a password: run `bot sales-inbox hash-password` and put "
+            "its output in SALES_INBOX_PASSWORD_HASH (in .env or the environment)."
+        )
+    try:
+        check_hash(password_hash)
+        rules = load_rules(settings.handoff_rules)
+    except PasswordHashError as error:
+        raise InboxConfigError(f"SALES_INBOX_PASSWORD_HASH is not usable: {error}") from None
+    except RulesError as error:
+        raise InboxConfigError(f"the scoring rules are not usable: {error}") from None
+    chosen_port = settings.sales_inbox_port if port is None else port
+    address: Tuple[str, int] = (settings.bind_host, chosen_port)
+    return InboxServer(address, password_hash, unit_of_work_factory(settings.database_url), rules)
+
+
+def serve(settings: Settings, port: int | None = None) -> None:
+    """Serve until SIGINT or SIGTERM, then finish open requests and close the socket."""
+    server = make_server(settings, port=port)
+    stop = threading.Event()
+    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in _STOP_SIGNALS}
+    worker = threading.Thread(target=server.serve_forever, name="sales-inbox", daemon=True)
+    worker.start()
+    print(f"Sales inbox on {server.url}/ (health: {server.url}{HEALTH_PATH})", flush=True)
+    try:
+        while not stop.wait(0.5):  # a timed wait keeps the main thread responsive to signals
+            pass
+    finally:
+        server.shutdown()
+        server.server_close()
+        worker.join(timeout=5)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    print("Sales inbox stopped.", flush=True)
+
+
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)

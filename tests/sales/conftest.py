@@ -1,0 +1,142 @@
+"""Fixtures for the sales inbox: a migrated SQLite database with leads, and the inbox on it.
+
+The leads are saved through ``submit_lead`` like the bot saves them, so the
+inbox reads exactly what a real conversation leaves behind.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Dict, Iterator
+
+import pytest
+from sqlalchemy import update
+
+from bot.config import Settings, load_settings
+from bot.db import dispose_engine, get_session_factory, upgrade
+from bot.db.testing import sqlite_url
+from bot.leads.models import Lead
+from bot.leads.services import submit_lead
+from bot.leads.submission import LeadSubmission
+from bot.leads.unit_of_work import unit_of_work_factory
+from bot.sales.passwords import hash_password
+from bot.sales.server import InboxServer, make_server
+from tests.sales.support import InboxClient, running
+
+PASSWORD = "Sole-Care 2026!"
+ATTACK = "<script>alert('x')</script>"
+CONSENT = "I agree that FootCare Supply may contact me about this enquiry."
+OLD_LEAD_CREATED = datetime(2025, 1, 10, 9, 30, tzinfo=timezone.utc)
+_CHAT = [
+    ("user", "Hi, we need foot rollers for our spa"),
+    ("bot", "Happy to help! How many do you need?"),
+    ("user", "About 20 rollers and 5 calf massagers"),
+    ("bot", "Thanks! Your reference is on its way."),
+]
+TRANSCRIPT = tuple(
+    {"sender": sender, "text": text, "timestamp": 1772366400.0 + 20 * i}
+    for i, (sender, text) in enumerate(_CHAT)
+)
+# Overrides of the default (hot spa) submission, by the role each lead plays in the tests.
+LEADS = {
+    "old": dict(buyer_type="healthcare", name="Dr Lena Vogt", organisation="Praxis Vogt",
+                email="lv@praxis.example", country="DE"),
+    "hot": {},
+    "warm": dict(buyer_type="reseller", name="Tom Berg", organisation="Nordic Wellness AB",
+                 items=(("foot_roller", 60),), email="tom@nordic.example", phone=None,
+                 timeline=None, budget=None, notes="Distributor for Sweden."),
+    "cold": dict(buyer_type="personal", name=ATTACK, organisation=None,
+                 items=(("foot_roller", 2),), email="me@home.example", phone=None,
+                 timeline=None, budget=None, notes=f"Note {ATTACK}"),
+}  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def password_hash() -> str:
+    return hash_password(PASSWORD)
+
+
+@pytest.fixture
+def database_url(tmp_path) -> Iterator[str]:
+    url = sqlite_url(tmp_path / "var" / "leads.db")
+    upgrade(url)
+    yield url
+    dispose_engine(url)
+
+
+@pytest.fixture
+def inbox_settings(database_url, password_hash, tmp_path) -> Settings:
+    return load_settings(
+        {
+            "BOT_PROJECT_DIR": str(tmp_path),
+            "BIND_HOST": "127.0.0.1",
+            "DATABASE_URL": database_url,
+            "SALES_INBOX_PASSWORD_HASH": password_hash,
+        }
+    )
+
+
+def submission(conversation_id: str, **overrides) -> LeadSubmission:
+    values = dict(
+        conversation_id=conversation_id,
+        buyer_type="spa_wellness",
+        items=(("foot_roller", 20), ("deep_calf_massager", 5)),
+        organisation="Serenity Spa Ltd",
+        name="Ana Costa",
+        email="ana@serenity.example",
+        phone="+44 20 7946 0000",
+        country="GB",
+        timeline="next quarter",
+        budget="5000 EUR",
+        notes="Please send a catalogue.",
+        consent_text=CONSENT,
+        consent_given_at=datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc),
+        transcript=TRANSCRIPT,
+    )
+    values.update(overrides)
+    return LeadSubmission(**values)
+
+
+@pytest.fixture
+def leads(database_url) -> Dict[str, str]:
+    """Four leads by role: hot spa, warm reseller, cold personal (an XSS attempt), old clinic."""
+    uow = unit_of_work_factory(database_url)
+    created = {
+        role: submit_lead(uow(), submission(f"c-{role}", **overrides))
+        for role, overrides in LEADS.items()
+    }
+    session = get_session_factory(database_url)()
+    with session.begin():
+        session.execute(
+            update(Lead)
+            .where(Lead.reference == created["old"].reference)
+            .values(created_at=OLD_LEAD_CREATED)
+        )
+    session.close()
+    return {role: receipt.reference for role, receipt in created.items()}
+
+
+@pytest.fixture
+def inbox(inbox_settings) -> Iterator[InboxServer]:
+    with running(make_server(inbox_settings, port=0)) as server:
+        yield server
+
+
+@pytest.fixture
+def client(inbox) -> InboxClient:
+    return InboxClient(inbox.url)
+
+
+@pytest.fixture
+def signed_in(client) -> InboxClient:
+    response = client.post("/login", {"password": PASSWORD, "next": "/"})
+    assert response.status == 303, response.body
+    return client
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    path = Path(__file__).resolve().parents[2] / "test-artifacts"
+    path.mkdir(exist_ok=True)
+    return path

@@ -1,0 +1,96 @@
+"""The inbox in headless Chromium: what a sales person does on a Monday morning.
+
+Skips, with the reason in the summary, when Chromium or Playwright is missing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.sales.conftest import ATTACK, PASSWORD
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip(f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("browser tests need Playwright for Python (pip install playwright)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1360, "height": 900})
+    context.set_default_timeout(10_000)
+    dialogs = []
+    new_page = context.new_page()
+    new_page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    yield new_page
+    context.close()
+    assert dialogs == [], "visitor text ran as script"
+
+
+def test_follow_up_a_lead(page, inbox, leads, artifacts):
+    from playwright.sync_api import expect
+
+    page.goto(inbox.url + "/")
+    expect(page).to_have_url(inbox.url + "/login?next=/")
+    page.get_by_label("Password").fill("wrong password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("alert")).to_contain_text("not right")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    expect(page.get_by_role("heading", name="Leads")).to_be_visible()
+    expect(page.locator("table.leads tbody tr")).to_have_count(4)
+    expect(page.locator("table.leads")).to_contain_text(ATTACK)  # shown as text, not run
+    page.screenshot(path=str(artifacts / "sales-inbox-list.png"), full_page=True)
+
+    page.get_by_label("Priority").select_option("hot")
+    page.get_by_label("Search").fill("serenity")
+    page.get_by_role("button", name="Filter").click()
+    rows = page.locator("table.leads tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Serenity Spa Ltd")
+
+    rows.first.get_by_role("link", name=leads["hot"]).click()
+    expect(page.get_by_role("heading", name="Ana Costa")).to_be_visible()
+    transcript = page.locator("#transcript")
+    expect(transcript).to_contain_text("About 20 rollers and 5 calf massagers")
+    expect(transcript.locator(".msg")).to_have_count(4)
+
+    page.get_by_label("New status").select_option("contacted")
+    page.get_by_label("Note for the history").fill("Called Ana, sending samples on Monday.")
+    page.get_by_role("button", name="Update status").click()
+
+    expect(page.get_by_role("status")).to_have_text("Status changed to contacted.")
+    expect(page.locator(".badges .status")).to_have_text("contacted")
+    expect(page.locator("#history li").first).to_contain_text("sending samples on Monday")
+    page.screenshot(path=str(artifacts / "sales-inbox.png"), full_page=True)
+
+    page.get_by_role("button", name="Log out").click()
+    expect(page).to_have_url(inbox.url + "/login")
+    page.goto(inbox.url + f"/leads/{leads['hot']}")
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
