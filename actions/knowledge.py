@@ -16,7 +16,7 @@ PRODUCT_SLOT = "product"
 LAST_SUBJECT_SLOT = "last_subject"
 SETTING_SLOT = "setting"
 COMMERCIAL_TOPIC_SLOT = "commercial_topic"
-QUOTE_BUTTON = {"title": "Start an enquiry", "payload": "I would like a quote"}
+QUOTE_BUTTON = {"title": "Start an enquiry", "payload": "/request_quote"}
 PRODUCTS_BUTTON = {"title": "Show the products", "payload": "/list_products"}
 
 Events = List[Dict[str, Any]]

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Dict, List
 
 from bot import processes
-from bot.db import upgrade
 from bot.config import PROJECT_ROOT, Settings, load_settings
+from bot.db import upgrade
 
 
 def free_port() -> int:

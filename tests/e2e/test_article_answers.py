@@ -77,8 +77,14 @@ def test_home_versus_clinic(rasa_server):
     assert "home" in clinic  # the whole leg massager is a home device
 
 
-@pytest.mark.parametrize("question", ["how much does the foot roller cost?", "do you ship to Canada?",
-                                      "is there a warranty on the leg massager?"])  # fmt: skip
+COMMERCIAL_QUESTIONS = [
+    "how much does the foot roller cost?",
+    "do you ship to Canada?",
+    "is there a warranty on the leg massager?",
+]
+
+
+@pytest.mark.parametrize("question", COMMERCIAL_QUESTIONS)
 def test_commercial_questions_go_to_sales_without_inventing_facts(rasa_server, question):
     messages = rasa_server.chat(f"qa-{uuid.uuid4()}", question)
     reply = reply_texts(messages).lower()

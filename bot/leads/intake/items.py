@@ -1,0 +1,181 @@
+"""Products with a quantity each, from one line or several.
+
+"20 rollers and 5 calf massagers", "whole leg massager x 30", "a dozen rollers",
+or a bare "25" when the visitor already named the product. Product names are
+matched against the ids, names and aliases of ``data/knowledge/products.yml``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, List, Sequence, Tuple
+
+from bot.knowledge import Knowledge
+from bot.knowledge.lookup import normalise
+from bot.leads.intake.errors import InvalidAnswer
+from bot.leads.intake.fields import MAX_QUANTITY
+from bot.leads.intake.numbers import Token, is_number, tokens
+
+Items = List[List]  # [[product_id, quantity], ...]: JSON-safe, as kept in the slot
+
+# Words after a stray number that suggest the visitor meant a product we don't sell.
+_PRODUCT_LIKE = ("massag", "roller", "machine", "device", "mat", "kit", "spa", "chair", "unit")
+
+
+class MissingQuantity(InvalidAnswer):
+    """Products were named without a quantity; ``products`` are their ids."""
+
+    def __init__(self, message: str, products: Sequence[str]) -> None:
+        super().__init__(message)
+        self.products = list(products)
+
+
+@dataclass
+class ParsedItems:
+    """What a message says about products: quantities found, products without one."""
+
+    items: Items = field(default_factory=list)
+    unquantified: List[str] = field(default_factory=list)
+    stray_numbers: List[Token] = field(default_factory=list)
+    unknown: str | None = None
+
+
+def range_text(kb: Knowledge) -> str:
+    return ", ".join(p.name for p in kb.products)
+
+
+def product_name(kb: Knowledge, product_id: str) -> str:
+    return next((p.name for p in kb.products if p.id == product_id), product_id)
+
+
+def _alias_index(kb: Knowledge) -> Dict[Tuple[str, ...], str]:
+    index: Dict[Tuple[str, ...], str] = {}
+    for product in kb.products:
+        for name in (product.id, product.name, *product.aliases):
+            words = tuple(normalise(name).split())
+            if not words:
+                continue
+            index.setdefault(words, product.id)
+            last = words[-1]
+            plural = last[:-1] if last.endswith("s") else last + "s"
+            index.setdefault(words[:-1] + (plural,), product.id)
+    return index
+
+
+def _scan(kb: Knowledge, text: str) -> List[tuple]:
+    """Elements in order: ("num", value, next_word), ("prod", id, preceded_by_article)."""
+    index = _alias_index(kb)
+    longest = max(len(key) for key in index)
+    toks = tokens(text)
+    elements: List[tuple] = []
+    i = 0
+    while i < len(toks):
+        tok = toks[i]
+        if is_number(tok):
+            elements.append(("num", tok, " ".join(_words_after(toks, i))))
+            i += 1
+            continue
+        for size in range(min(longest, len(toks) - i), 0, -1):
+            window = toks[i : i + size]
+            if all(isinstance(t, str) for t in window) and tuple(window) in index:
+                article = i > 0 and toks[i - 1] in ("a", "an")
+                elements.append(("prod", index[tuple(window)], article))
+                i += size
+                break
+        else:
+            i += 1
+    return elements
+
+
+def _words_after(toks: Sequence[Token], i: int) -> List[str]:
+    words: List[str] = []
+    for tok in toks[i + 1 : i + 4]:
+        if not isinstance(tok, str) or tok in ("and", "of", "plus"):
+            break
+        words.append(tok)
+    return words
+
+
+def scan_items(kb: Knowledge, text: str) -> ParsedItems:
+    """Pair each product named in ``text`` with its quantity, without judging the values."""
+    elements = _scan(kb, text)
+    plain = [e for e in elements if not (e[0] == "prod" and e[2])]
+    number_first = bool(plain) and plain[0][0] == "num"
+    claimed = set()
+    parsed = ParsedItems()
+    for pos, (kind, value, extra) in enumerate(elements):
+        if kind != "prod":
+            continue
+        quantity = 1 if extra else None  # "a roller"
+        if quantity is None:
+            quantity = _claim(elements, pos, -1 if number_first else 1, claimed)
+        if quantity is None:
+            quantity = _claim(elements, pos, 1 if number_first else -1, claimed)
+        if quantity is None:
+            parsed.unquantified.append(value)
+        else:
+            parsed.items = [i for i in parsed.items if i[0] != value] + [[value, quantity]]
+    for pos, (kind, value, extra) in enumerate(elements):
+        if kind == "num" and pos not in claimed:
+            parsed.stray_numbers.append(value)
+            parsed.unknown = parsed.unknown or extra or None
+    return parsed
+
+
+def _claim(elements: List[tuple], pos: int, step: int, claimed: set):
+    other = pos + step
+    if 0 <= other < len(elements) and elements[other][0] == "num" and other not in claimed:
+        claimed.add(other)
+        return elements[other][1]
+    return None
+
+
+def check_quantity(kb: Knowledge, product_id: str, quantity: Token) -> int:
+    name = product_name(kb, product_id)
+    if isinstance(quantity, float) and not quantity.is_integer():
+        raise InvalidAnswer(f"Please give a whole number for the {name}.")
+    quantity = int(quantity)
+    if quantity <= 0:
+        raise InvalidAnswer(f"The quantity for the {name} must be at least 1.")
+    if quantity > MAX_QUANTITY:
+        raise InvalidAnswer(
+            f"{quantity:,} {name} is more than I can take here (up to {MAX_QUANTITY:,} "
+            "per product). Please give a smaller number; for bigger volumes our sales "
+            "team will talk it through with you."
+        )
+    return quantity
+
+
+def parse_items(kb: Knowledge, text: str, pending: Sequence[str] = ()) -> Items:
+    """The items of an answer to "which products, how many?"; raises :class:`InvalidAnswer`.
+
+    ``pending`` are products named earlier without a quantity: a bare "25" is for them.
+    """
+    parsed = scan_items(kb, text)
+    if not parsed.items and not parsed.unquantified and len(parsed.stray_numbers) == 1:
+        if len(pending) == 1:
+            parsed.items = [[pending[0], parsed.stray_numbers[0]]]
+            parsed.stray_numbers = []
+            parsed.unknown = None
+        elif len(pending) > 1:
+            names = " or ".join(product_name(kb, p) for p in pending)
+            raise InvalidAnswer(f"Is that for the {names}? Please name the product too.")
+    product_like = any(word in (parsed.unknown or "") for word in _PRODUCT_LIKE)
+    if parsed.unknown and (product_like or not parsed.items):
+        raise InvalidAnswer(
+            f'I don\'t know a product called "{parsed.unknown}". We have: {range_text(kb)}. '
+            "Which one did you mean, and how many?"
+        )
+    if parsed.unquantified:
+        names = " and ".join(product_name(kb, p) for p in parsed.unquantified)
+        raise MissingQuantity(f"How many of the {names} would you like?", parsed.unquantified)
+    if not parsed.items:
+        raise InvalidAnswer(
+            f"Which products would you like, and how many? We have: {range_text(kb)}. "
+            'For example: "20 foot rollers and 5 deep calf massagers".'
+        )
+    return [[product, check_quantity(kb, product, qty)] for product, qty in parsed.items]
+
+
+def describe_items(kb: Knowledge, items: Items) -> str:
+    return ", ".join(f"{qty} × {product_name(kb, product)}" for product, qty in items)

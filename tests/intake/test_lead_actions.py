@@ -1,0 +1,127 @@
+"""The form's Rasa actions with a Tracker and a CollectingDispatcher, no server."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.lead_form import ActionAskConsent, ActionStartLead, ValidateLeadForm
+from actions.lead_interruptions import ActionCancelLead
+from actions.lead_submit import ActionSubmitLead
+from bot.db import dispose_engine, upgrade
+from bot.db.testing import sqlite_url
+from bot.leads import services
+from bot.leads.intake import fields as f
+from bot.leads.unit_of_work import unit_of_work_factory
+from tests.intake.conftest import NOW
+from tests.intake.test_form import FILLED
+
+DOMAIN = {"forms": {"lead_form": {"required_slots": list(f.FORM_SLOTS)}}, "slots": {}}
+
+
+def make_tracker(
+    text: str = "", slots: Dict[str, Any] | None = None, events: List[dict] | None = None
+) -> Tracker:
+    return Tracker(
+        sender_id="visitor-1",
+        slots={"requested_slot": None, **(slots or {})},
+        latest_message={"text": text, "intent": {"name": "inform"}, "entities": []},
+        events=events or [],
+        paused=False,
+        followup_action=None,
+        active_loop={"name": "lead_form"},
+        latest_action_name="action_listen",
+    )
+
+
+@pytest.fixture
+def dispatcher():
+    return CollectingDispatcher()
+
+
+@pytest.fixture
+def uow_factory(tmp_path):
+    url = sqlite_url(tmp_path / "leads.db")
+    upgrade(url)
+    yield unit_of_work_factory(url)
+    dispose_engine(url)
+
+
+def as_dict(events) -> Dict[str, Any]:
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+async def test_validation_fills_the_answer_and_asks_for_the_next_slot(kb, dispatcher):
+    action = ValidateLeadForm(lambda: kb, lambda: NOW)
+    tracker = make_tracker(
+        "20 rollers", {"requested_slot": f.ITEMS, f.BUYER_TYPE: "personal"},
+        [{"event": "slot", "name": f.ITEMS, "value": "20 rollers"}],
+    )  # fmt: skip
+    events = as_dict(await action.run(dispatcher, tracker, DOMAIN))
+    assert events[f.ITEMS] == [["foot_roller", 20]]
+    assert events["requested_slot"] == f.NAME  # personal use: no organisation question
+
+
+async def test_validation_reports_a_bad_email(kb, dispatcher):
+    action = ValidateLeadForm(lambda: kb, lambda: NOW)
+    tracker = make_tracker(
+        "jo.example.com", {"requested_slot": f.EMAIL},
+        [{"event": "slot", "name": f.EMAIL, "value": "jo.example.com"}],
+    )  # fmt: skip
+    events = as_dict(await action.run(dispatcher, tracker, DOMAIN))
+    assert events[f.EMAIL] is None
+    assert "@" in dispatcher.messages[0]["text"]
+
+
+def test_start_keeps_the_opening_details(kb, dispatcher):
+    tracker = make_tracker("we're a distributor and need 40 calf massagers")
+    events = as_dict(ActionStartLead(lambda: kb).run(dispatcher, tracker, {}))
+    assert events[f.BUYER_TYPE] == "reseller"
+    assert events[f.ITEMS] == [["deep_calf_massager", 40]]
+
+
+def test_consent_question_uses_the_stored_wording(dispatcher):
+    ActionAskConsent().run(dispatcher, make_tracker(), {})
+    assert dispatcher.messages[0]["text"] == f.CONSENT_TEXT
+
+
+def test_submit_saves_the_lead_and_gives_the_reference(dispatcher, uow_factory, tmp_path):
+    slots = {**FILLED, f.CONFIRMED: True}
+    action = ActionSubmitLead(uow_factory, lambda: tmp_path / "spool")
+    events = as_dict(action.run(dispatcher, make_tracker("Submit", slots), {}))
+    reference = events[f.REFERENCE]
+    assert reference in dispatcher.messages[0]["text"]
+    lead = services.get_lead(uow_factory(), reference)
+    assert lead["email"] == "jo@example.com"
+    assert lead["consents"][0]["wording"] == f.CONSENT_TEXT
+
+
+def test_submit_without_consent_stores_nothing_and_forgets(dispatcher, uow_factory, tmp_path):
+    slots = {**FILLED, f.CONSENT: False}
+    action = ActionSubmitLead(uow_factory, lambda: tmp_path / "spool")
+    events = as_dict(action.run(dispatcher, make_tracker("No", slots), {}))
+    assert events[f.EMAIL] is None and events[f.NAME] is None
+    assert services.list_leads(uow_factory()) == []
+
+
+def test_submit_queues_the_lead_when_the_database_is_down(dispatcher, tmp_path):
+    from bot.db.testing import free_port
+
+    down = unit_of_work_factory(f"postgresql://nobody@127.0.0.1:{free_port()}/none")
+    action = ActionSubmitLead(down, lambda: tmp_path / "spool")
+    events = as_dict(
+        action.run(dispatcher, make_tracker("Submit", {**FILLED, f.CONFIRMED: True}), {})
+    )
+    assert events[f.REFERENCE] is None
+    assert "will reach our sales team shortly" in dispatcher.messages[0]["text"]
+    assert list((tmp_path / "spool").glob("*.json"))
+
+
+def test_cancel_clears_every_answer(dispatcher):
+    events = ActionCancelLead().run(dispatcher, make_tracker(), {})
+    assert ActiveLoop(None) in events
+    assert SlotSet(f.EMAIL, None) in events and SlotSet(f.ITEMS, None) in events
