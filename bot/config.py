@@ -41,6 +41,7 @@ class Settings:
     handoff_webhook_url: str | None = None
     handoff_webhook_secret: str | None = field(default=None, repr=False)
     handoff_rules: Path | None = None
+    handoff_hours: Path | None = None  # business hours of "talk to a person" (hours.yml)
     handoff_max_attempts: int = 8
     smtp_host: str | None = None
     smtp_port: int = 587
@@ -95,8 +96,13 @@ class Settings:
             "LOG_LEVEL": self.log_level,
             "ACTION_ENDPOINT_URL": self.action_url,
         }
-        if self.rasa_token:
-            env["RASA_TOKEN"] = self.rasa_token
+        optional = ("rasa_token", "sales_inbox_password_hash", *_HANDOFF_TEXT)
+        for name in optional:
+            value = getattr(self, name)
+            if value is not None:
+                env[name.upper()] = str(value)
+        env["HANDOFF_MAX_ATTEMPTS"] = str(self.handoff_max_attempts)
+        env["SMTP_PORT"] = str(self.smtp_port)
         env.update(self._lock_store_environment())
         return env
 
@@ -200,12 +206,14 @@ def _handoff_settings(env: Mapping[str, str], project_dir: Path) -> dict:
     """The sales hand-off variables; empty strings mean "not configured"."""
     text = {name: env.get(name.upper(), "").strip() or None for name in _HANDOFF_TEXT}
     rules = text.pop("handoff_rules")
+    hours = text.pop("handoff_hours")
     raw_attempts = env.get("HANDOFF_MAX_ATTEMPTS", "").strip() or "8"
     if not raw_attempts.isdigit() or int(raw_attempts) < 1:
         raise ConfigError(f"HANDOFF_MAX_ATTEMPTS must be a positive integer, got {raw_attempts!r}")
     return dict(
         text,
         handoff_rules=project_dir / rules if rules else None,
+        handoff_hours=project_dir / hours if hours else None,
         handoff_max_attempts=int(raw_attempts),
         smtp_port=_port(env, "SMTP_PORT", 587),
     )
@@ -215,6 +223,7 @@ _HANDOFF_TEXT = (
     "handoff_webhook_url",
     "handoff_webhook_secret",
     "handoff_rules",
+    "handoff_hours",
     "smtp_host",
     "smtp_user",
     "smtp_password",

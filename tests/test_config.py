@@ -56,6 +56,10 @@ def test_wildcard_cors_origin_is_refused():
 
 def test_children_rebuild_the_same_settings():
     settings = load_settings(
+        {"SMTP_HOST": "mail", "SALES_INBOX_PASSWORD_HASH": "h", "HANDOFF_MAX_ATTEMPTS": "3"}
+    )
+    assert load_settings(settings.child_environment()) == settings
+    settings = load_settings(
         {"RASA_PORT": "6000", "REDIS_URL": "redis://:pw@cache:6380/2", "RASA_TOKEN": "t"}
     )
     assert load_settings(settings.child_environment()) == settings

@@ -54,7 +54,8 @@ def test_run_serves_a_greeting_and_stops_every_process(trained_model, tmp_path):
             assert time.monotonic() < deadline, "bot run did not become ready"
             time.sleep(1)
         # supervisor, action server, Rasa, website, dispatcher, sales inbox
-        assert len(processes_with_marker(marker)) >= 6
+        running = processes_with_marker(marker)
+        assert len(running) >= 6, [Path(f"/proc/{pid}/cmdline").read_bytes() for pid in running]
         greeting = " ".join(stack.texts("run-test", "hello")).lower()
         assert any(word in greeting for word in ("hello", "hi there", "welcome")), greeting
         with urllib.request.urlopen(settings.web_url + "/") as page:
