@@ -23,6 +23,7 @@ from bot.handoff import privacy
 from bot.handoff.backoff import Backoff
 from bot.handoff.channels import ChannelConfigError, build_channels
 from bot.handoff.dispatcher import DEFAULT_LEASE, Dispatcher
+from bot.handoff.human.cli import register_commands as register_person_requests
 from bot.handoff.outbox import Outbox
 from bot.handoff.rules import RulesError, assess, load_rules
 from bot.leads.errors import DatabaseUnavailable, LeadError
@@ -62,6 +63,7 @@ def _register_handoff(subparsers) -> None:
     rules = commands.add_parser("rules", help="check the scoring and routing rules file")
     rules.add_argument("--lead", metavar="REFERENCE", help="also score and route this lead")
     rules.set_defaults(handler=_guarded(rules_command))
+    register_person_requests(commands, _guarded)
 
 
 def _register_sales(subparsers) -> None:

@@ -5,6 +5,9 @@ Run as a long-lived process (``bot handoff dispatch``) or from cron
 database. Delivery is at least once: a notification is marked delivered only
 after every channel accepted it, so a crash or a failing channel means the
 whole hand-off is sent again later, under the same idempotency key.
+Notifications of kind ``handoff`` (a visitor asking for a person, see
+:mod:`bot.handoff.human`) share the claims, retries and dead letters; only
+their message differs.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.db.base import utcnow
 from bot.handoff.backoff import Backoff
 from bot.handoff.channels import Channel, DeliveryError
+from bot.handoff.human import HANDOFF_KIND, HandoffNotFound
+from bot.handoff.human import delivery as person
 from bot.handoff.message import build_handoff, idempotency_key
 from bot.handoff.outbox import Claim, Outbox
 from bot.handoff.rules import Rules
@@ -98,12 +103,27 @@ class Dispatcher:
         if claim.attempts > self.max_attempts:
             # Earlier attempts never finished: a lead that crashes the dispatcher.
             return self._settle_dead(claim, "gave up: earlier attempts never finished")
+        if claim.kind == HANDOFF_KIND:
+            return self._process_person_request(claim)
         try:
             lead = get_lead(self.uow_factory(), claim.lead_reference)
         except LeadNotFound:
             return self._settle_dead(claim, "the lead no longer exists (purged)")
         key = idempotency_key(claim.lead_reference, claim.kind, claim.payload)
         errors = self._send_everywhere(build_handoff(self.rules, claim.kind, key, lead))
+        return self._settle(claim, errors)
+
+    def _process_person_request(self, claim: Claim) -> str:
+        """A visitor asked for a person: same claim and retries, another message."""
+        try:
+            message = person.person_requested(
+                self.uow_factory(), claim.lead_reference, self.rules.default_route
+            )
+        except HandoffNotFound:
+            return self._settle_dead(claim, "the hand-off request no longer exists")
+        return self._settle(claim, self._send_everywhere(message, send=person.send))
+
+    def _settle(self, claim: Claim, errors: List[str]) -> str:
         if not errors:
             settled = self.outbox.delivered(claim)
             return self._outcome(claim, "delivered", settled)
@@ -115,11 +135,14 @@ class Dispatcher:
                     claim.attempts, retry_at.isoformat(timespec="seconds"), error)  # fmt: skip
         return self._outcome(claim, "retry", self.outbox.retry_later(claim, error, retry_at))
 
-    def _send_everywhere(self, handoff) -> List[str]:
+    def _send_everywhere(self, handoff, send=None) -> List[str]:
         errors = []
         for channel in self.channels:
             try:
-                channel.send(handoff)
+                if send is None:
+                    channel.send(handoff)
+                else:
+                    send(channel, handoff)
             except DeliveryError as error:
                 errors.append(f"{channel.name}: {error}")
             except Exception as error:  # a bug in one channel must not starve the others

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from bot.db.base import utcnow
+from bot.handoff.human.privacy import forget_requests, purge_requests
 from bot.leads.models import Lead, Notification, Transcript
 from bot.leads.records import lead_record
 
@@ -36,22 +37,27 @@ def parse_duration(text: str) -> timedelta:
 
 
 def forget(session_factory: sessionmaker, email: str) -> List[str]:
-    """Erase the personal data of every lead left with ``email``; returns their references."""
+    """Erase the personal data of every lead and request for a person left with ``email``.
+
+    Returns the references (``FM-...`` leads, ``HO-...`` requests) it erased.
+    """
     address = email.strip().casefold()
     if "@" not in address:
         raise ValueError(f"not an e-mail address: {email!r}")
     query = select(Lead).where(func.lower(Lead.email) == address)
-    return _erase_matching(session_factory, query)
+    return _erase_matching(session_factory, query) + forget_requests(session_factory, email)
 
 
 def purge(session_factory: sessionmaker, older_than: timedelta, dry_run: bool = False,
           now: datetime | None = None) -> List[str]:  # fmt: skip
-    """Erase the personal data of leads created before ``now - older_than``."""
+    """Erase the personal data of leads and requests created before ``now - older_than``."""
     cutoff = (now or utcnow()) - older_than
     query = select(Lead).where(
         Lead.created_at < cutoff, Lead.conversation_id.notlike(ERASED_PREFIX + "%")
     )
-    return _erase_matching(session_factory, query, dry_run=dry_run)
+    return _erase_matching(session_factory, query, dry_run=dry_run) + purge_requests(
+        session_factory, cutoff, dry_run=dry_run
+    )
 
 
 def _erase_matching(session_factory: sessionmaker, query, dry_run: bool = False) -> List[str]:

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     column,
+    text,
 )
 from sqlalchemy.orm import relationship
 
@@ -28,6 +29,7 @@ from bot.db.base import Base, UTCDateTime, utcnow
 BUYER_TYPES = ("personal", "healthcare", "spa_wellness", "reseller", "other")
 LEAD_STATUSES = ("new", "contacted", "quoted", "won", "lost")
 NOTIFICATION_STATUSES = ("pending", "delivered", "dead")
+HANDOFF_STATUSES = ("open", "closed")
 
 
 class Lead(Base):
@@ -142,3 +144,40 @@ class Notification(Base):
     last_error = Column(Text)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class HandoffRequest(Base):
+    """A visitor asked to talk to a person (see :mod:`bot.handoff.human`).
+
+    At most one request per conversation is open: the partial unique index is
+    what makes asking twice update the open request instead of adding one,
+    even when two asks race. Closed requests are kept, so a later ask opens a
+    new one. ``lead_reference`` is a plain string, not a foreign key: the ask
+    must be stored even if the lead slot is stale.
+    """
+
+    __tablename__ = "handoff_requests"
+    __table_args__ = (
+        CheckConstraint(column("status").in_(HANDOFF_STATUSES), name="status"),
+        Index(
+            "uq_handoff_requests_open_conversation_id",
+            "conversation_id",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
+    )
+
+    id = Column(Integer, primary_key=True)
+    reference = Column(String(32), unique=True)  # set from the id right after insert
+    conversation_id = Column(String(255), nullable=False)
+    name = Column(Text)  # required by the service; nullable so erasure can remove it
+    email = Column(Text)
+    phone = Column(Text)
+    lead_reference = Column(String(32))
+    reason = Column(Text)
+    transcript = Column(JSON, nullable=False)
+    status = Column(String(16), nullable=False, default="open")
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    closed_at = Column(UTCDateTime)

@@ -82,8 +82,8 @@ FIELD_LABELS = {
 WHY_NEEDED = {
     BUYER_TYPE: "Knowing who the products are for lets our sales team suggest the right "
     "models and terms (home use, clinics and resellers get different offers).",
-    ITEMS: "The products and quantities are what the quote is for; prices depend on volume.",
-    ORGANISATION: "The quote is addressed to your organisation, and volume terms depend on it.",
+    ITEMS: "The products and quantities are what our sales team prices in the quote.",
+    ORGANISATION: "The quote is addressed to your organisation, so the team knows who it is for.",
     NAME: "So the sales team knows whom to address the quote to.",
     EMAIL: "The quote is sent by email; we use the address for this enquiry only.",
     PHONE: "Only in case a quick call is easier than email. It's optional: say 'skip'.",
@@ -97,15 +97,10 @@ WHY_NEEDED = {
 
 
 def handoff_offer(slot: str) -> str:
-    """What to offer after repeated bad answers to a required question.
-
-    Hook for the human-handoff feature: today it only explains how to reach a
-    person; later it will offer to connect the visitor to one.
-    """
+    """What to offer after repeated bad answers to a required question."""
     return (
-        "If this question is getting in the way, you can also write to our sales team "
-        "through the contact details on our website, and a person will follow up. "
-        "Or say 'cancel' to stop here."
+        "If this question is getting in the way, say 'talk to a person' and I'll pass "
+        "you to our sales team, who will follow up by email. Or say 'cancel' to stop here."
     )
 
 

@@ -1,0 +1,215 @@
+"""Service functions of "talk to a person", each one unit of work.
+
+The request and its outbox notification are written in one transaction, so
+sales hears about every stored ask and about no unstored one. Uses the unit of
+work of :mod:`bot.leads` (one transaction for both tables) with a small
+repository of its own over the same session.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Dict, List
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.db.base import utcnow
+from bot.handoff.hours import BusinessHours, expected_reply
+from bot.handoff.human.request import (
+    HandoffNotFound,
+    HandoffReceipt,
+    HandoffSubmission,
+    InvalidHandoffRequest,
+    clean_submission,
+)
+from bot.leads.errors import WriteConflict
+from bot.leads.models import HandoffRequest, Notification
+from bot.leads.records import iso
+from bot.leads.unit_of_work import AbstractUnitOfWork
+
+HANDOFF_KIND = "handoff"  # notifications.kind; the row's lead_reference holds HO-...
+REQUEST_ATTEMPTS = 3
+
+
+class HandoffRepository:
+    """Hand-off requests in the unit of work's session; never commits."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, request: HandoffRequest) -> None:
+        self.session.add(request)
+        self.session.flush()  # the id, hence the reference, inside the transaction
+
+    def get(self, reference: str, for_update: bool = False) -> HandoffRequest | None:
+        return self._one(select(HandoffRequest).where(HandoffRequest.reference == reference),
+                         for_update)  # fmt: skip
+
+    def open_for_conversation(self, conversation_id: str) -> HandoffRequest | None:
+        query = select(HandoffRequest).where(
+            HandoffRequest.conversation_id == conversation_id, HandoffRequest.status == "open"
+        )
+        return self._one(query, for_update=True)
+
+    def list_open(self) -> List[HandoffRequest]:
+        query = select(HandoffRequest).where(HandoffRequest.status == "open")
+        return list(self.session.execute(query.order_by(HandoffRequest.id)).scalars())
+
+    def _one(self, query, for_update: bool) -> HandoffRequest | None:
+        if for_update:  # PostgreSQL row lock; SQLite serialises writers anyway
+            query = query.with_for_update()
+        return self.session.execute(query).scalars().first()
+
+
+def handoff_repository(uow: AbstractUnitOfWork) -> HandoffRepository:
+    """The repository of ``uow``: a fake's ``handoffs`` or one over its session."""
+    return getattr(uow, "handoffs", None) or HandoffRepository(uow.session)
+
+
+def format_reference(year: int, number: int) -> str:
+    """``HO-2026-000123``: unique because the number is the row's primary key."""
+    return f"HO-{year}-{number:06d}"
+
+
+def request_handoff(
+    uow: AbstractUnitOfWork,
+    request: HandoffSubmission,
+    hours: BusinessHours,
+    now: datetime | None = None,
+) -> HandoffReceipt:
+    """Store a visitor's ask for a person and queue the notification to sales.
+
+    Asking again while a request of the conversation is open updates that
+    request (contact details, reason, transcript) instead of adding one. As
+    for leads, correctness comes from a unique index, not from the lookup: if
+    a concurrent ask inserted first, the insert fails, the transaction rolls
+    back and the next attempt updates the request the other one created.
+    """
+    request = clean_submission(request)
+    now = _aware(now)
+    reply = expected_reply(now, hours)
+    for attempt in range(1, REQUEST_ATTEMPTS + 1):
+        try:
+            return _save(uow, request, now, reply)
+        except WriteConflict:
+            if attempt == REQUEST_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _save(uow, request: HandoffSubmission, now: datetime, reply: str) -> HandoffReceipt:
+    with uow:
+        repository = handoff_repository(uow)
+        row = repository.open_for_conversation(request.conversation_id)
+        created = row is None
+        if created:
+            row = HandoffRequest(conversation_id=request.conversation_id, status="open",
+                                 transcript=[], created_at=now)  # fmt: skip
+        _copy(row, request, now)
+        if created:
+            repository.add(row)
+            row.reference = format_reference(now.astimezone(timezone.utc).year, row.id)
+        _enqueue_notification(uow, row)
+        receipt = HandoffReceipt(reference=row.reference, expected_reply=reply, created=created)
+        uow.commit()
+    return receipt
+
+
+def _copy(row: HandoffRequest, request: HandoffSubmission, now: datetime) -> None:
+    """The latest contact details win; an ask without reason or transcript keeps the old."""
+    row.name, row.email, row.updated_at = request.name, request.email, now
+    row.phone = request.phone or row.phone
+    row.lead_reference = request.lead_reference or row.lead_reference
+    row.reason = request.reason or row.reason
+    if request.transcript:
+        row.transcript = list(request.transcript)
+
+
+def _enqueue_notification(uow: AbstractUnitOfWork, row: HandoffRequest) -> None:
+    """One notification per request, keyed by its reference.
+
+    A still pending one just gets the new payload (the dispatcher reads the
+    request as it is at delivery anyway). A delivered one is left alone:
+    receivers deduplicate on the key, so sending it again would be dropped;
+    sales sees the update in ``bot handoff requests``. A dead one is revived,
+    because the visitor asking again is worth another try.
+    """
+    now = utcnow()  # the outbox runs on the real clock, whatever ``now`` the caller passed
+    payload = handoff_record(row, transcript=False)
+    notification = uow.leads.get_notification(row.reference, HANDOFF_KIND)
+    if notification is None:
+        uow.leads.add_notification(Notification(
+            lead_reference=row.reference, kind=HANDOFF_KIND, payload=payload, status="pending",
+            attempts=0, next_attempt_at=now, created_at=now, updated_at=now,
+        ))  # fmt: skip
+        return
+    if notification.status == "delivered":
+        return
+    notification.payload, notification.updated_at = payload, now
+    if notification.status == "dead":
+        notification.status, notification.attempts = "pending", 0
+        notification.next_attempt_at, notification.last_error = now, None
+
+
+def close_request(
+    uow: AbstractUnitOfWork, reference: str, now: datetime | None = None
+) -> Dict[str, Any]:
+    """Mark a request as dealt with; the conversation may then open a new one."""
+    now = _aware(now)
+    with uow:
+        row = _existing(uow, reference, for_update=True)
+        if row.status == "closed":
+            raise InvalidHandoffRequest(f"{reference} is already closed")
+        row.status, row.closed_at, row.updated_at = "closed", now, now
+        record = handoff_record(row, transcript=False)
+        uow.commit()
+    return record
+
+
+def get_request(uow: AbstractUnitOfWork, reference: str) -> Dict[str, Any]:
+    """One request with its transcript, as the dispatcher sends it."""
+    with uow:
+        return handoff_record(_existing(uow, reference))
+
+
+def open_requests(uow: AbstractUnitOfWork) -> List[Dict[str, Any]]:
+    """Every open request, oldest first, without transcripts."""
+    with uow:
+        return [handoff_record(row, transcript=False)
+                for row in handoff_repository(uow).list_open()]  # fmt: skip
+
+
+def handoff_record(row: HandoffRequest, transcript: bool = True) -> Dict[str, Any]:
+    """A request as a plain, JSON-safe dict: the outbox payload and the webhook body."""
+    record = {
+        "reference": row.reference,
+        "conversation_id": row.conversation_id,
+        "status": row.status,
+        "name": row.name,
+        "email": row.email,
+        "phone": row.phone,
+        "lead_reference": row.lead_reference,
+        "reason": row.reason,
+        "created_at": iso(row.created_at),
+        "updated_at": iso(row.updated_at),
+        "closed_at": iso(row.closed_at),
+    }
+    if transcript:
+        record["transcript"] = list(row.transcript or ())
+    return record
+
+
+def _existing(uow: AbstractUnitOfWork, reference: str, for_update: bool = False):
+    row = handoff_repository(uow).get(reference, for_update=for_update)
+    if row is None:
+        raise HandoffNotFound(f"no hand-off request with reference {reference!r}")
+    return row
+
+
+def _aware(now: datetime | None) -> datetime:
+    if now is None:
+        return utcnow()
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise InvalidHandoffRequest("now must be an aware datetime; naive times are ambiguous")
+    return now
