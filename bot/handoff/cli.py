@@ -28,6 +28,7 @@ from bot.handoff.outbox import Outbox
 from bot.handoff.rules import RulesError, assess, load_rules
 from bot.leads.errors import DatabaseUnavailable, LeadError
 from bot.leads.services import get_lead
+from bot.leads.spool import spool_dir
 from bot.leads.unit_of_work import unit_of_work_factory
 
 
@@ -119,6 +120,7 @@ def dispatch_command(args, settings) -> int:
         max_attempts=settings.handoff_max_attempts,
         backoff=Backoff(base=timedelta(seconds=args.backoff)),
         lease=timedelta(seconds=args.lease),
+        spool_directory=spool_dir(settings.var_dir),
     )
     with _stop_on_signals() as stop:
         if args.once:

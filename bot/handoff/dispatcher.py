@@ -8,6 +8,9 @@ whole hand-off is sent again later, under the same idempotency key.
 Notifications of kind ``handoff`` (a visitor asking for a person, see
 :mod:`bot.handoff.human`) share the claims, retries and dead letters; only
 their message differs.
+Each pass first writes leads spooled while the database was down (see
+:mod:`bot.leads.durable`), so they are saved and handed off without anyone
+having to run ``bot leads replay``.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import logging
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Callable, Dict, List, Sequence
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -28,6 +32,7 @@ from bot.handoff.human import delivery as person
 from bot.handoff.message import build_handoff, idempotency_key
 from bot.handoff.outbox import Claim, Outbox
 from bot.handoff.rules import Rules
+from bot.leads.durable import replay_spool
 from bot.leads.errors import DatabaseUnavailable, LeadNotFound
 from bot.leads.services import get_lead
 from bot.leads.unit_of_work import AbstractUnitOfWork
@@ -36,11 +41,15 @@ log = logging.getLogger(__name__)
 
 DEFAULT_LEASE = timedelta(minutes=2)  # longer than every channel's timeouts together
 MAX_ERROR_LENGTH = 2000
+SAVED_FROM_SPOOL = "saved"  # a DispatchReport outcome: spooled leads written to the database
 
 
 @dataclass
 class DispatchReport:
-    """What one pass over the outbox did, by outcome ("delivered", "retry", "dead", "lost")."""
+    """What one pass did, by outcome.
+
+    "saved" (a spooled lead written to the database), "delivered", "retry", "dead", "lost".
+    """
 
     outcomes: Dict[str, List[str]] = field(default_factory=dict)
 
@@ -62,15 +71,18 @@ class Dispatcher:
         backoff: Backoff | None = None,
         lease: timedelta = DEFAULT_LEASE,
         clock: Callable[[], datetime] = utcnow,
+        spool_directory: Path | None = None,
     ) -> None:
         self.uow_factory, self.outbox, self.channels = uow_factory, outbox, list(channels)
         self.rules, self.max_attempts = rules, max_attempts
         self.backoff, self.lease, self.clock = backoff or Backoff(), lease, clock
+        self.spool_directory = spool_directory  # None: leave spooled leads alone
         self._warned_no_channel = False
 
     def run_once(self, stop: threading.Event | None = None) -> DispatchReport:
-        """Deliver every notification due now (stopping early when ``stop`` is set)."""
+        """Save spooled leads, then deliver every notification due now (until ``stop``)."""
         report = DispatchReport()
+        self._replay_spool(report)
         if not self.channels:
             self._warn_no_channel()
             return report
@@ -92,6 +104,24 @@ class Dispatcher:
                 log.warning("database unavailable, retrying in %ss: %s", interval, error)
             stop.wait(interval)
         log.info("dispatcher stopped")
+
+    def _replay_spool(self, report: DispatchReport) -> None:
+        """Write leads spooled while the database was down; they stay spooled while it is."""
+        if self.spool_directory is None:
+            return
+        try:
+            replay = replay_spool(self.uow_factory, self.spool_directory)
+        except OSError:  # an unreadable spool must not hold up deliveries
+            log.exception("cannot read the lead spool %s", self.spool_directory)
+            return
+        for reference in replay.replayed:
+            report.add(SAVED_FROM_SPOOL, reference)
+        if replay.replayed:
+            log.info("saved %d lead(s) spooled while the database was down: %s",
+                     len(replay.replayed), ", ".join(replay.replayed))  # fmt: skip
+        if replay.error:
+            log.warning("%d lead(s) still spooled in %s (database unavailable: %s)",
+                        replay.remaining, self.spool_directory, replay.error)  # fmt: skip
 
     def _warn_no_channel(self) -> None:
         if not self._warned_no_channel:
