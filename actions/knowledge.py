@@ -60,6 +60,10 @@ class ActionDescribeProduct(Action):
         return "action_describe_product"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> Events:
+        if next(tracker.get_latest_entity_values(COMMERCIAL_TOPIC_SLOT), None):
+            # "Is there a warranty on the roller?" names a product but asks what only
+            # the sales team can answer: never describe the product instead.
+            return ActionAnswerCommercial().run(dispatcher, tracker, domain)
         kb = knowledge()
         product_id = current_product(kb, tracker)
         if product_id is None:

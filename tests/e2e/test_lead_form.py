@@ -283,7 +283,7 @@ def test_two_failed_answers_offer_a_person_or_a_skip(visitor):
     start_at_email(visitor)
     first = visitor.say("not telling")
     assert "person will follow up" not in first
-    visitor.say("still no", expect="a person will follow up")
+    visitor.say("still no", expect="talk to a person")
     visitor.say("sam@happyfeet.com", expect=ASK[f.PHONE])
     visitor.say("call me", expect="phone number")
     visitor.say("whenever", expect="say 'skip'")

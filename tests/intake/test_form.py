@@ -49,7 +49,7 @@ def test_second_failure_offers_skip_for_optional_questions(kb):
 
 def test_second_failure_offers_a_person_for_required_questions(kb):
     step = answer(f.EMAIL, "nope@", {f.FAILURES: {f.EMAIL: 1}}, kb)
-    assert "a person will follow up" in step.messages[-1]
+    assert "talk to a person" in step.messages[-1]
 
 
 def test_a_correction_to_another_field_updates_it_and_asks_again(kb):

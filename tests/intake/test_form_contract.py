@@ -17,7 +17,7 @@ from bot.leads.intake import handover
 INTERRUPTIONS = {
     "faq", "ask_product", "list_products", "compare_products", "product_for_setting",
     "tell_more", "ask_commercial", "ask_medication", "crisis", "stop", "why_needed",
-    "bot_challenge",
+    "bot_challenge", "human_handoff",
 }  # fmt: skip
 
 
@@ -28,6 +28,7 @@ def domain():
 
 def test_form_asks_exactly_the_slots_the_code_knows(domain):
     assert domain["forms"]["lead_form"]["required_slots"] == list(f.FORM_SLOTS)
+    assert domain["forms"]["handoff_form"]["required_slots"] == [f.NAME, f.EMAIL]
 
 
 def test_every_slot_constant_is_a_domain_slot(domain):
@@ -49,7 +50,10 @@ def test_form_answers_are_text_conditioned_on_the_question_and_skip_interruption
     for slot in f.FORM_SLOTS:
         (mapping,) = domain["slots"][slot]["mappings"]
         assert mapping["type"] == "from_text"
-        assert mapping["conditions"] == [{"active_loop": "lead_form", "requested_slot": slot}]
+        conditions = [{"active_loop": "lead_form", "requested_slot": slot}]
+        if slot in domain["forms"]["handoff_form"]["required_slots"]:
+            conditions.append({"active_loop": "handoff_form", "requested_slot": slot})
+        assert mapping["conditions"] == conditions
         assert set(mapping["not_intent"]) == INTERRUPTIONS
         assert set(mapping["not_intent"]) <= set(domain["intents"])
 
