@@ -22,6 +22,7 @@ from bot.db import get_session_factory
 from bot.handoff import privacy
 from bot.handoff.backoff import Backoff
 from bot.handoff.channels import ChannelConfigError, build_channels
+from bot.handoff.conversations import conversations_of, erase_conversations
 from bot.handoff.dispatcher import DEFAULT_LEASE, Dispatcher
 from bot.handoff.human.cli import register_commands as register_person_requests
 from bot.handoff.outbox import Outbox
@@ -34,7 +35,6 @@ from bot.leads.unit_of_work import unit_of_work_factory
 
 def register(subparsers) -> None:
     _register_handoff(subparsers)
-    _register_sales(subparsers)
 
 
 def _register_handoff(subparsers) -> None:
@@ -67,9 +67,8 @@ def _register_handoff(subparsers) -> None:
     register_person_requests(commands, _guarded)
 
 
-def _register_sales(subparsers) -> None:
-    parser = subparsers.add_parser("sales", help="erase personal data of leads")
-    commands = parser.add_subparsers(title="sales commands", metavar="COMMAND")
+def register_privacy_commands(commands) -> None:
+    """``bot leads forget`` and ``bot leads purge``: erasure lives beside the outbox it cleans."""
     forget = commands.add_parser("forget", help="erase the personal data of EMAIL's leads")
     forget.add_argument("email")
     forget.set_defaults(handler=_guarded(forget_command))
@@ -183,10 +182,14 @@ def rules_command(args, settings) -> int:
 
 
 def forget_command(args, settings) -> int:
-    references = privacy.forget(get_session_factory(settings.database_url), args.email)
+    factory = get_session_factory(settings.database_url)
+    conversations = conversations_of(factory, args.email)
+    references = privacy.forget(factory, args.email)
     for reference in references:
         print(f"erased {reference}")
     print(f"erased personal data of {len(references)} lead(s)")
+    erased = erase_conversations(settings.tracker_store_url, conversations)
+    print(f"erased {erased} stored chat event(s) of {len(conversations)} conversation(s)")
     return 0
 
 

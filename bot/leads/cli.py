@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 
+from bot.handoff.cli import register_privacy_commands
 from bot.handoff.rules import RulesError, load_rules
 from bot.leads import records, services
 from bot.leads.durable import replay_spool
@@ -47,6 +48,7 @@ def register(subparsers) -> None:
     status.add_argument("status", choices=LEAD_STATUSES)
     status.add_argument("--note", help="why, for the history")
     status.set_defaults(handler=_guarded(status_command))
+    register_privacy_commands(commands)
     replay = commands.add_parser("replay", help="save leads spooled while the database was down")
     replay.set_defaults(handler=_guarded(replay_command))
 

@@ -1,4 +1,4 @@
-"""``bot sales forget`` / ``purge`` and ``bot handoff status`` / ``retry`` / ``dispatch --once``."""
+"""``bot leads forget`` / ``purge`` and ``bot handoff status`` / ``retry`` / ``dispatch --once``."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def test_forget_erases_personal_data_but_keeps_the_counts(
     again = submit(2, email="ana@clinic.EXAMPLE", notes="call me on +44 7700 900123")
     kept = submit(3)
     change_status(uow_factory(), forgotten, "contacted", note="spoke to Ana Costa")
-    assert main(["sales", "forget", "ANA@clinic.example"]) == 0
+    assert main(["leads", "forget", "ANA@clinic.example"]) == 0
     assert "erased personal data of 2 lead(s)" in capsys.readouterr().out
     for reference in (forgotten, again):
         lead = get_lead(uow_factory(), reference)
@@ -55,14 +55,14 @@ def test_purge_erases_only_leads_older_than_the_retention(
     with session_factory.begin() as session:
         session.execute(update(Lead).where(Lead.reference == old)
                         .values(created_at=utcnow() - timedelta(days=181)))  # fmt: skip
-    assert main(["sales", "purge", "--older-than", "180d", "--dry-run"]) == 0
+    assert main(["leads", "purge", "--older-than", "180d", "--dry-run"]) == 0
     assert f"would erase {old}" in capsys.readouterr().out
     assert get_lead(uow_factory(), old)["name"] == "Ana Costa 1"
-    assert main(["sales", "purge", "--older-than", "180d"]) == 0
+    assert main(["leads", "purge", "--older-than", "180d"]) == 0
     assert "erased personal data of 1 lead(s)" in capsys.readouterr().out
     assert get_lead(uow_factory(), old)["name"] is None
     assert get_lead(uow_factory(), recent)["name"] == "Ana Costa 2"
-    assert main(["sales", "purge", "--older-than", "180d"]) == 0  # idempotent
+    assert main(["leads", "purge", "--older-than", "180d"]) == 0  # idempotent
     assert "of 0 lead(s)" in capsys.readouterr().out
     with pytest.raises(LeadNotFound):
         get_lead(uow_factory(), "FM-1999-000001")
@@ -78,7 +78,7 @@ def test_bad_durations_are_refused(text, handoff_env, capsys):
     with pytest.raises(ValueError, match="like 180d"):
         parse_duration(text)
     with pytest.raises(SystemExit):
-        main(["sales", "purge", f"--older-than={text}"])
+        main(["leads", "purge", f"--older-than={text}"])
     assert "expected a duration like 180d" in capsys.readouterr().err
 
 

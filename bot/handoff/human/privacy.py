@@ -1,4 +1,4 @@
-"""Erasure of "talk to a person" requests, for ``bot sales forget`` and ``purge``.
+"""Erasure of "talk to a person" requests, for ``bot leads forget`` and ``purge``.
 
 A request holds the same kind of personal data as a lead (name, e-mail, phone,
 what the visitor said, the transcript), so it must go on the same requests and
