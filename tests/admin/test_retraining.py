@@ -42,9 +42,10 @@ nlu:
     examples: |
       - cheers for the help
 """
-# A held-out set of 3-6 examples per intent moves F1 by ~0.15 per flipped
-# example, so the tests allow one flip per intent; a harmful label set costs far more.
-TOLERANCES = ["--tolerance", "0.03", "--intent-tolerance", "0.3"]
+# A held-out set of 3-6 examples per intent moves F1 by ~0.15 per flipped example, and
+# retraining flips one or two of the 56 FAQ answers (~0.036): the tests allow that noise;
+# a harmful label set costs far more.
+TOLERANCES = ["--tolerance", "0.05", "--intent-tolerance", "0.3"]
 WRONG_AT_FIRST = "much obliged to you kind bot"
 NEW_PHRASING = [
     WRONG_AT_FIRST, "much obliged", "much obliged to you", "I am much obliged",
