@@ -1,4 +1,4 @@
-"""Shared fixtures: one trained model and one running Rasa stack per test session."""
+"""Shared fixtures, one of each per test session: a trained model, a Rasa stack, a Chromium."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 
 from bot.config import PROJECT_ROOT
 from bot.training import ensure_model
+from tests.browser import chromium
 from tests.servers import Stack, stack_settings
 
 # Models trained by the tests live here, named by the data fingerprint, so an
@@ -33,3 +34,10 @@ def rasa_server(trained_model, tmp_path_factory):
         yield stack.start()
     finally:
         stack.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for the whole run: Playwright's sync API cannot run twice at once."""
+    with chromium() as launched:
+        yield launched

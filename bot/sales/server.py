@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import logging
 import re
-import signal
-import threading
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Callable, Dict, Tuple
 from urllib.parse import parse_qs, urlsplit
 
 from bot.config import Settings
 from bot.handoff.rules import Rules, RulesError, load_rules
+from bot.http_serving import LocalHTTPServer, serve_until_stopped
 from bot.leads.errors import DatabaseUnavailable, InvalidStatusChange, LeadNotFound
 from bot.leads.unit_of_work import unit_of_work_factory
 from bot.sales import views
@@ -48,10 +47,8 @@ class InboxConfigError(ValueError):
     """The inbox cannot start with this configuration; the message says what to set."""
 
 
-class InboxServer(ThreadingHTTPServer):
+class InboxServer(LocalHTTPServer):
     """The HTTP server plus what its handlers need: signer, database and scoring rules."""
-
-    daemon_threads = True
 
     def __init__(self, address, password_hash: str, uow_factory: Callable, rules: Rules,
                  session_lifetime: int = SESSION_LIFETIME) -> None:  # fmt: skip
@@ -62,12 +59,6 @@ class InboxServer(ThreadingHTTPServer):
         self.throttle = LoginThrottle()
         self.css = CSS_FILE.read_bytes()
         super().__init__(address, InboxHandler)
-
-    @property
-    def url(self) -> str:
-        host, port = self.server_address[:2]
-        host = "127.0.0.1" if host in ("0.0.0.0", "") else host
-        return f"http://{host}:{port}"
 
 
 class InboxHandler(BaseHTTPRequestHandler):
@@ -236,21 +227,6 @@ def make_server(settings: Settings, port: int | None = None) -> InboxServer:
 def serve(settings: Settings, port: int | None = None) -> None:
     """Serve until SIGINT or SIGTERM, then finish open requests and close the socket."""
     server = make_server(settings, port=port)
-    stop = threading.Event()
-    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in _STOP_SIGNALS}
-    worker = threading.Thread(target=server.serve_forever, name="sales-inbox", daemon=True)
-    worker.start()
-    print(f"Sales inbox on {server.url}/ (health: {server.url}{HEALTH_PATH})", flush=True)
-    try:
-        while not stop.wait(0.5):  # a timed wait keeps the main thread responsive to signals
-            pass
-    finally:
-        server.shutdown()
-        server.server_close()
-        worker.join(timeout=5)
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+    banner = f"Sales inbox on {server.url}/ (health: {server.url}{HEALTH_PATH})"
+    serve_until_stopped(server, "sales-inbox", banner)
     print("Sales inbox stopped.", flush=True)
-
-
-_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import html
 import logging
-import signal
-import threading
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Tuple
 from urllib.parse import unquote, urlsplit
 
 from bot.config import Settings
+from bot.http_serving import LocalHTTPServer, serve_until_stopped
 
 log = logging.getLogger(__name__)
 
@@ -73,22 +72,14 @@ def content_security_policy(bot_url: str) -> str:
     )
 
 
-class WebServer(ThreadingHTTPServer):
+class WebServer(LocalHTTPServer):
     """The HTTP server plus what its handlers need to know."""
-
-    daemon_threads = True
 
     def __init__(self, address: Tuple[str, int], bot_url: str, static_dir: Path = STATIC_DIR):
         self.bot_url = bot_url.rstrip("/")
         self.csp = content_security_policy(self.bot_url)
         self.static_dir = static_dir.resolve()
         super().__init__(address, StaticHandler)
-
-    @property
-    def url(self) -> str:
-        host, port = self.server_address[:2]
-        host = "127.0.0.1" if host in ("0.0.0.0", "") else host
-        return f"http://{host}:{port}"
 
 
 class StaticHandler(BaseHTTPRequestHandler):
@@ -158,22 +149,6 @@ def make_server(
 def serve(settings: Settings, port: int | None = None, bot_url: str | None = None) -> None:
     """Serve until SIGINT or SIGTERM, then finish open requests and close the socket."""
     server = make_server(settings, port=port, bot_url=bot_url)
-    stop = threading.Event()
-    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in _STOP_SIGNALS}
-    worker = threading.Thread(target=server.serve_forever, name="web-server", daemon=True)
-    worker.start()
-    print(f"Serving the demo site on {server.url} (chat widget talks to {server.bot_url})")
-    try:
-        # A timed wait keeps the main thread responsive to signals on every platform.
-        while not stop.wait(0.5):
-            pass
-    finally:
-        server.shutdown()
-        server.server_close()
-        worker.join(timeout=5)
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+    banner = f"Serving the demo site on {server.url} (chat widget talks to {server.bot_url})"
+    serve_until_stopped(server, "web-server", banner)
     print("Web server stopped.")
-
-
-_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)

@@ -1,7 +1,6 @@
 """Fixtures for the web server and the browser tests of the chat widget.
 
-Browser tests drive Debian's Chromium through Playwright's sync API. They skip,
-with the reason shown in the summary, when either is missing on this machine.
+The ``browser`` fixture is in ``tests/conftest.py``, shared with the sales inbox tests.
 """
 
 from __future__ import annotations
@@ -17,15 +16,6 @@ from bot.web.server import WebServer, make_server
 from tests.servers import free_port
 from tests.web.support import Widget, running
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
@@ -53,22 +43,6 @@ def offline_site(web_settings) -> Iterator[WebServer]:
     bot_url = f"http://127.0.0.1:{free_port()}"
     with running(make_server(web_settings, port=0, bot_url=bot_url)) as server:
         yield server
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("browser tests need Playwright for Python (pip install playwright)")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
