@@ -17,7 +17,7 @@ from typing import Callable, List, Tuple
 from bot import processes
 from bot.admin import active_model
 from bot.config import Settings
-from bot.db import upgrade
+from bot.db import DatabaseUnreachable, upgrade
 from bot.leads.durable import replay_spool
 from bot.leads.spool import spool_dir
 from bot.leads.unit_of_work import unit_of_work_factory
@@ -102,6 +102,8 @@ def run(settings: Settings, log: Callable[[str], None] = print) -> int:
     except TrainingError as error:
         log(str(error))
         return 1
+    except DatabaseUnreachable as error:
+        return database_unreachable(error)
     finally:
         supervisor.shutdown()
 
@@ -114,6 +116,12 @@ def prepare(settings: Settings, log: Callable[[str], None]) -> None:
     report = replay_spool(unit_of_work_factory(settings.database_url), spool_dir(settings.var_dir))
     if report.replayed:
         log(f"Saved {report.replayed} lead(s) that were queued while the database was down.")
+
+
+def database_unreachable(error: DatabaseUnreachable) -> int:
+    """Say in one line why nothing started; a traceback would bury the address to check."""
+    print(f"Could not bring the database schema up to date: {error}.", file=sys.stderr)
+    return 1
 
 
 def choose_model(settings: Settings, log: Callable[[str], None]) -> Path:

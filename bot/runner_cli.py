@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 from bot import processes, runner
+from bot.db import DatabaseUnreachable
 from bot.training import TrainingError, ensure_model
 
 
@@ -43,6 +44,8 @@ def handle_shell(args, settings) -> int:
     except TrainingError as error:
         print(error, file=sys.stderr)
         return 1
+    except DatabaseUnreachable as error:
+        return runner.database_unreachable(error)
     supervisor = runner.Supervisor(settings)
     try:
         if not supervisor.launch(processes.action_server(settings)):

@@ -14,7 +14,7 @@ from pathlib import Path
 from bot.admin import inbox as inbox_module
 from bot.admin.gate import DEFAULT_INTENT_TOLERANCE, DEFAULT_OVERALL_TOLERANCE, Tolerance
 from bot.admin.labels import LabelError, label
-from bot.admin.registry import Registry, RegistryError
+from bot.admin.registry import Registry, RegistryError, switch_active
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -141,7 +141,8 @@ def train_handler(args, settings) -> int:
         print(f"Training stopped: {error}", file=sys.stderr)
         return 1
     except ServerReloadError as error:
-        print(f"Promoted, but the running server did not switch: {error}", file=sys.stderr)
+        print(f"Passed the gate but not activated, as the running server did not load it: {error}",
+              file=sys.stderr)  # fmt: skip
         return 1
     return 0 if outcome.promoted else 3
 
@@ -169,17 +170,19 @@ def models_handler(args, settings) -> int:
 
 
 def activate_handler(args, settings) -> int:
-    from bot.admin.server import ServerReloadError, load_into_server
+    from bot.admin.server import ServerReloadError
 
     try:
         registry = Registry.load(settings.models_dir)
-        entry = registry.activate(_resolve(registry, args.model))
-        registry.save()
-        print(f"Active model: {entry.file}")
-        print(load_into_server(settings, registry.path(entry)))
-    except (RegistryError, ServerReloadError) as error:
+        entry, said = switch_active(settings, registry, _resolve(registry, args.model))
+    except RegistryError as error:
         print(error, file=sys.stderr)
         return 1
+    except ServerReloadError as error:
+        print(f"Not activated, the active model is unchanged: {error}", file=sys.stderr)
+        return 1
+    print(f"Active model: {entry.file}")
+    print(said)
     return 0
 
 

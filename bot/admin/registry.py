@@ -14,8 +14,9 @@ import tempfile
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
+from bot.admin.server import load_into_server
 from bot.training import MODEL_PREFIX
 
 REGISTRY_FILE = "registry.json"
@@ -95,15 +96,34 @@ class Registry:
         entry.note = note or entry.note
         return entry
 
+    def model_file(self, file_name: str) -> Path:
+        """The model file of that name in this folder; RegistryError if there is none."""
+        path = self.models_dir / Path(file_name).name
+        if not path.exists():
+            raise RegistryError(f"no model file {path.name} in {self.models_dir}")
+        return path
+
     def activate(self, file_name: str) -> ModelEntry:
         """Make ``file_name`` the one active model (registering it if it is in the folder)."""
-        name = Path(file_name).name
-        if not (self.models_dir / name).exists():
-            raise RegistryError(f"no model file {name} in {self.models_dir}")
-        entry = self.record(self.models_dir / name)
+        entry = self.record(self.model_file(file_name))
         for other in self.entries:
             other.active = other is entry
         return entry
+
+
+def switch_active(settings, registry: Registry, file_name: str) -> Tuple[ModelEntry, str]:
+    """Make ``file_name`` the active model: in the running server first, then in the registry.
+
+    When the server refuses the model, :class:`~bot.admin.server.ServerReloadError`
+    leaves the registry file as it was, so it never names a model that failed
+    to load. With no server running, or no token to tell it, the registry
+    changes and the next start uses the model. Returns the entry and a line
+    for the admin.
+    """
+    said = load_into_server(settings, registry.model_file(file_name))
+    entry = registry.activate(file_name)
+    registry.save()
+    return entry, said
 
 
 def active_model(settings) -> Optional[Path]:

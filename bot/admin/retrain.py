@@ -21,9 +21,9 @@ from typing import Callable, Iterator, Optional
 
 from bot.admin.evaluation import Metrics, evaluate, holdout_fingerprint
 from bot.admin.gate import Decision, Tolerance, compare
-from bot.admin.registry import Registry
+from bot.admin.registry import ModelEntry, Registry, switch_active
 from bot.admin.report import write_report
-from bot.admin.server import load_into_server
+from bot.admin.server import ServerReloadError
 from bot.training import ensure_model, rasa_environment
 
 STORIES_DIR = Path("tests") / "stories"
@@ -137,17 +137,26 @@ def run(
     decision = compare(metrics.summary(), old, tolerance or Tolerance())
     promoted = decision.promote or force
     verdict = _verdict(decision, force, old)
-    registry.record(model, metrics.summary(), note=verdict)
-    if promoted:
-        registry.activate(model.name)
+    entry = registry.record(model, metrics.summary(), note=verdict)
     registry.save()
     report = write_report(folder, model, metrics, old, decision, verdict)
     log(
         f"[5/5] {verdict}\n" + "".join(f"  - {r}\n" for r in decision.reasons) + f"Report: {report}"
     )
     if promoted:
-        log(load_into_server(settings, model))
+        _promote(settings, registry, entry, log)
     return Outcome(model, metrics, decision, promoted, report)
+
+
+def _promote(settings, registry: Registry, entry: ModelEntry, log: Log) -> None:
+    """Activate a model that passed the gate; if the server refuses it, the registry says so."""
+    try:
+        _, said = switch_active(settings, registry, entry.file)
+    except ServerReloadError as error:
+        entry.note = f"{entry.note} Not activated: the running server did not load it ({error})."
+        registry.save()
+        raise
+    log(said)
 
 
 def _verdict(decision: Decision, force: bool, old: Optional[dict]) -> str:

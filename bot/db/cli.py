@@ -6,6 +6,7 @@ import sys
 
 from sqlalchemy.exc import OperationalError
 
+from bot.db.engine import DatabaseUnreachable
 from bot.db.migrate import current_revision, head_revision, upgrade
 
 
@@ -24,7 +25,7 @@ def register(subparsers) -> None:
 def upgrade_command(args, settings) -> int:
     try:
         revision = upgrade(settings.database_url, args.revision)
-    except OperationalError as error:
+    except (DatabaseUnreachable, OperationalError) as error:
         return _unavailable(error)
     print(f"database at revision {revision}")
     return 0
@@ -33,7 +34,7 @@ def upgrade_command(args, settings) -> int:
 def current_command(args, settings) -> int:
     try:
         revision = current_revision(settings.database_url)
-    except OperationalError as error:
+    except (DatabaseUnreachable, OperationalError) as error:
         return _unavailable(error)
     head = head_revision()
     state = "up to date" if revision == head else f"behind head {head}; run `bot db upgrade`"
@@ -41,6 +42,7 @@ def current_command(args, settings) -> int:
     return 0 if revision == head else 1
 
 
-def _unavailable(error: OperationalError) -> int:
-    print(f"database unavailable: {str(error.orig).strip()}", file=sys.stderr)
+def _unavailable(error: DatabaseUnreachable | OperationalError) -> int:
+    reason = error if isinstance(error, DatabaseUnreachable) else str(error.orig).strip()
+    print(f"database unavailable: {reason}", file=sys.stderr)
     return 1

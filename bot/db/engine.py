@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Dict
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import sessionmaker
 
 log = logging.getLogger(__name__)
@@ -24,6 +25,25 @@ POSTGRES_CONNECT_TIMEOUT_S = 5
 _engines: Dict[str, Engine] = {}
 _sessions: Dict[str, sessionmaker] = {}
 _lock = threading.Lock()
+
+
+class DatabaseUnreachable(Exception):
+    """No connection to the database could be opened.
+
+    The message says which database (host and port, or file), why, and what to
+    check, and never contains the password, so a command can print it as is.
+    """
+
+    def __init__(self, database_url: str, error: BaseException) -> None:
+        url = make_url(database_url)
+        reason = _reason(error, url.password)
+        if url.get_backend_name() == "sqlite":
+            what = f"cannot open the SQLite database {url.database} ({reason})"
+            check = "that its folder exists and is writable and that DATABASE_URL is right"
+        else:
+            what = f"cannot connect to the {_describe(url)} ({reason})"
+            check = "that the server is running there and that DATABASE_URL is right"
+        super().__init__(f"{what}; check {check}")
 
 
 def get_engine(database_url: str) -> Engine:
@@ -45,6 +65,14 @@ def get_session_factory(database_url: str) -> sessionmaker:
                 bind=engine, future=True, expire_on_commit=False
             )
         return factory
+
+
+def connect(database_url: str) -> Connection:
+    """A connection from the cached engine, or :class:`DatabaseUnreachable`."""
+    try:
+        return get_engine(database_url).connect()
+    except OperationalError as error:
+        raise DatabaseUnreachable(database_url, error) from error
 
 
 def dispose_engine(database_url: str) -> None:
@@ -103,3 +131,16 @@ def _sqlite_pragmas(wal: bool):
             cursor.close()
 
     return on_connect
+
+
+def _describe(url: URL) -> str:
+    backend = {"postgresql": "PostgreSQL"}.get(url.get_backend_name(), url.get_backend_name())
+    where = f"{url.host or 'localhost'}:{url.port}" if url.port else url.host or "localhost"
+    return f"{backend} database {url.database!r} at {where}"
+
+
+def _reason(error: BaseException, password: str | None) -> str:
+    """The driver's own words, less the parts that repeat the address, and never the password."""
+    lines = str(getattr(error, "orig", None) or error).strip().splitlines()
+    reason = lines[0].rsplit(": ", 1)[-1].strip() if lines else type(error).__name__
+    return reason.replace(password, "***") if password else reason

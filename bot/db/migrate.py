@@ -16,7 +16,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
-from bot.db.engine import get_engine
+from bot.db.engine import connect
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -36,9 +36,10 @@ def upgrade(database_url: str, revision: str = "head") -> str | None:
 
     On PostgreSQL a transaction-scoped advisory lock makes concurrent callers
     (the supervisor starting several processes) migrate one after the other.
+    Raises :class:`~bot.db.engine.DatabaseUnreachable` when no connection opens.
     """
     config = alembic_config()
-    with get_engine(database_url).begin() as connection:
+    with connect(database_url) as connection, connection.begin():
         if connection.dialect.name == "postgresql":
             connection.execute(
                 text("SELECT pg_advisory_xact_lock(:key)"), {"key": _POSTGRES_MIGRATION_LOCK}
@@ -50,7 +51,7 @@ def upgrade(database_url: str, revision: str = "head") -> str | None:
 
 def current_revision(database_url: str) -> str | None:
     """The revision the database is at, or ``None`` before the first migration."""
-    with get_engine(database_url).connect() as connection:
+    with connect(database_url) as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 

@@ -15,14 +15,16 @@ from typing import Any, Dict, Mapping, Sequence, Tuple
 
 from bot.leads.errors import InvalidSubmission
 from bot.leads.models import BUYER_TYPES
+from bot.visitor_input import TextChecks
 
 TEXT_FIELDS = ("organisation", "name", "email", "phone", "country", "timeline", "budget")
 MAX_TEXT = 1_000
 MAX_NOTES = 20_000
 MAX_CONSENT = 5_000
-MAX_CONVERSATION_ID = 255
 MAX_PRODUCT = 100
 MAX_QUANTITY = 10_000_000
+
+_CHECKS = TextChecks(InvalidSubmission)
 
 
 @dataclass(frozen=True)
@@ -58,34 +60,20 @@ def clean_submission(submission: LeadSubmission) -> LeadSubmission:
     """Check a submission and drop NUL characters, which PostgreSQL cannot store in text."""
     _check_identity(submission)
     changes: Dict[str, Any] = {
-        name: _text(name, getattr(submission, name), MAX_TEXT) for name in TEXT_FIELDS
+        name: _CHECKS.text(name, getattr(submission, name), MAX_TEXT) for name in TEXT_FIELDS
     }
-    changes["notes"] = _text("notes", submission.notes, MAX_NOTES)
-    changes["consent_text"] = _text("consent_text", submission.consent_text, MAX_CONSENT)
+    changes["notes"] = _CHECKS.text("notes", submission.notes, MAX_NOTES)
+    changes["consent_text"] = _CHECKS.text("consent_text", submission.consent_text, MAX_CONSENT)
     changes["items"] = tuple(_item(item) for item in submission.items)
-    changes["transcript"] = tuple(_message(m) for m in submission.transcript)
+    changes["transcript"] = tuple(_CHECKS.message(m, MAX_NOTES) for m in submission.transcript)
     changes["consent_given_at"] = _consent_time(submission)
     return dataclasses.replace(submission, **changes)
 
 
 def _check_identity(submission: LeadSubmission) -> None:
-    cid = submission.conversation_id
-    if not isinstance(cid, str) or not cid.strip() or len(cid) > MAX_CONVERSATION_ID:
-        raise InvalidSubmission("conversation_id must be 1-255 characters")
-    if "\x00" in cid:
-        raise InvalidSubmission("conversation_id must not contain NUL characters")
+    _CHECKS.conversation_id(submission.conversation_id)
     if submission.buyer_type not in BUYER_TYPES:
         raise InvalidSubmission(f"buyer_type must be one of {', '.join(BUYER_TYPES)}")
-
-
-def _text(name: str, value: str | None, limit: int) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise InvalidSubmission(f"{name} must be text")
-    if len(value) > limit:
-        raise InvalidSubmission(f"{name} is longer than {limit} characters")
-    return value.replace("\x00", "")
 
 
 def _item(item: Sequence[Any]) -> Tuple[str, int]:
@@ -93,7 +81,7 @@ def _item(item: Sequence[Any]) -> Tuple[str, int]:
         product, quantity = item
     except (TypeError, ValueError):
         raise InvalidSubmission(f"an item must be (product, quantity), got {item!r}") from None
-    product = _text("product", product, MAX_PRODUCT)
+    product = _CHECKS.text("product", product, MAX_PRODUCT)
     if not product or not product.strip():
         raise InvalidSubmission("an item needs a product")
     if isinstance(quantity, bool) or not isinstance(quantity, int):
@@ -101,22 +89,6 @@ def _item(item: Sequence[Any]) -> Tuple[str, int]:
     if not 0 < quantity <= MAX_QUANTITY:
         raise InvalidSubmission(f"quantity of {product} must be between 1 and {MAX_QUANTITY}")
     return product, quantity
-
-
-def _message(message: Mapping[str, Any]) -> Dict[str, Any]:
-    """Keep a transcript line JSON-safe: sender and text as text, timestamp as given."""
-    timestamp = message.get("timestamp")
-    if isinstance(timestamp, datetime):
-        timestamp = timestamp.isoformat()
-    return {
-        "sender": _text("transcript sender", _as_text(message.get("sender")), MAX_TEXT),
-        "text": _text("transcript text", _as_text(message.get("text")), MAX_NOTES),
-        "timestamp": timestamp,
-    }
-
-
-def _as_text(value: Any) -> str | None:
-    return value if value is None or isinstance(value, str) else str(value)
 
 
 def _consent_time(submission: LeadSubmission) -> datetime | None:

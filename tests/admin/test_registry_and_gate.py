@@ -69,6 +69,7 @@ class _FakeRasa(BaseHTTPRequestHandler):
     """Answers like Rasa's HTTP API: GET / and PUT /model."""
 
     calls: list = []
+    refuse = False  # answer PUT /model like Rasa given a model it cannot load
 
     def do_GET(self):
         self.send_response(200)
@@ -77,8 +78,10 @@ class _FakeRasa(BaseHTTPRequestHandler):
     def do_PUT(self):
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         self.calls.append((self.path, body))
-        self.send_response(204)
+        self.send_response(400 if self.refuse else 204)
         self.end_headers()
+        if self.refuse:
+            self.wfile.write(b'{"message": "cannot load the model"}')
 
     def log_message(self, *args):
         pass
@@ -89,7 +92,7 @@ def fake_rasa():
     server = HTTPServer(("127.0.0.1", 0), _FakeRasa)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    _FakeRasa.calls = []
+    _FakeRasa.calls, _FakeRasa.refuse = [], False
     yield server.server_address[1]
     server.shutdown()
 
@@ -107,6 +110,26 @@ def test_activate_loads_the_model_into_a_running_server(project, monkeypatch, fa
     assert "now uses model-abc.tar.gz" in capsys.readouterr().out
     assert main(["admin", "models"]) == 0
     assert "* model-abc.tar.gz" in capsys.readouterr().out
+
+
+def test_a_model_the_server_refuses_is_not_recorded_as_active(
+    project, monkeypatch, fake_rasa, capsys
+):
+    settings = use_project(monkeypatch, project)
+    monkeypatch.setenv("RASA_PORT", str(fake_rasa))
+    monkeypatch.setenv("RASA_TOKEN", "s3cret")
+    settings.models_dir.mkdir()
+    for name in ("model-old.tar.gz", "model-new.tar.gz"):
+        (settings.models_dir / name).write_bytes(b"x")
+    registry = Registry.load(settings.models_dir)
+    registry.activate("model-old.tar.gz")
+    registry.save()
+    _FakeRasa.refuse = True
+    assert main(["admin", "activate", "model-new"]) == 1
+    assert len(_FakeRasa.calls) == 1
+    err = capsys.readouterr().err
+    assert "Not activated" in err and "HTTP 400" in err and "cannot load the model" in err
+    assert active_model(settings) == (settings.models_dir / "model-old.tar.gz").resolve()
 
 
 def test_no_server_means_no_reload(project, monkeypatch):

@@ -21,6 +21,10 @@ def test_upgrade_then_current(empty_database_url, monkeypatch, capsys):
 
 
 def test_unreachable_database_is_reported_not_raised(monkeypatch, capsys):
-    monkeypatch.setenv("DATABASE_URL", f"postgresql://postgres@127.0.0.1:{free_port()}/test")
-    assert main(["db", "upgrade"]) == 1
-    assert "database unavailable" in capsys.readouterr().err
+    port = free_port()
+    monkeypatch.setenv("DATABASE_URL", f"postgresql://postgres:s3cret-pw@127.0.0.1:{port}/test")
+    for command in ("upgrade", "current"):
+        assert main(["db", command]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith("database unavailable: cannot connect to the PostgreSQL database")
+        assert f"127.0.0.1:{port}" in err and "s3cret-pw" not in err

@@ -19,6 +19,7 @@ from typing import Any, Iterable, List, Mapping, Tuple
 
 from bot.handoff.channels.base import DeliveryError
 from bot.handoff.message import Handoff
+from bot.handoff.rules import Route
 
 _FIELDS = (
     ("Organisation", "organisation"),
@@ -34,7 +35,8 @@ _FIELDS = (
 _UNSAFE_HEADER = re.compile(r"[\x00-\x1f\x7f]+")
 
 
-def _header(text: Any) -> str:
+def safe_header(text: Any) -> str:
+    """Visitor text in a header: a newline there would let them add recipients."""
     return _UNSAFE_HEADER.sub(" ", str(text or "")).strip()
 
 
@@ -53,7 +55,7 @@ def _transcript(lead: Mapping[str, Any]) -> List[str]:
 def subject(handoff: Handoff) -> str:
     who = handoff.lead.get("organisation") or handoff.lead.get("name") or "unnamed"
     what = "New lead" if handoff.event == "lead_submitted" else "Updated lead"
-    return _header(
+    return safe_header(
         f"[{handoff.assessment.priority.upper()}] {what} {handoff.reference} - {who} "
         f"({handoff.total_quantity} units)"
     )
@@ -86,23 +88,32 @@ def _html_list(lines: Iterable[str]) -> str:
 
 
 def build_message(handoff: Handoff, sender: str, recipient: str) -> EmailMessage:
+    return compose(handoff.key, subject(handoff), text_body(handoff), html_body(handoff),
+                   visitor=handoff.lead, sender=sender, recipient=recipient)  # fmt: skip
+
+
+def compose(key: str, subject_line: str, body_text: str, body_html: str, *,
+            visitor: Mapping[str, Any], sender: str, recipient: str) -> EmailMessage:  # fmt: skip
+    """Plain text with an HTML twin, Reply-To the visitor, a Message-ID derived from ``key``."""
     message = EmailMessage()
-    message["Subject"] = subject(handoff)
+    message["Subject"] = subject_line
     message["From"] = sender
     message["To"] = recipient
-    message["Message-ID"] = f"<{re.sub(r'[^A-Za-z0-9.:_-]', '_', handoff.key)}@footcare-bot>"
-    reply_to = _visitor_address(handoff.lead)
+    message["Message-ID"] = f"<{re.sub(r'[^A-Za-z0-9.:_-]', '_', key)}@footcare-bot>"
+    reply_to = visitor_address(visitor)
     if reply_to is not None:
         message["Reply-To"] = reply_to
-    message.set_content(text_body(handoff))
-    message.add_alternative(html_body(handoff), subtype="html")
+    message.set_content(body_text)
+    message.add_alternative(body_html, subtype="html")
     return message
 
 
-def _visitor_address(lead: Mapping[str, Any]) -> Address | None:
+def visitor_address(visitor: Mapping[str, Any]) -> Address | None:
     """Sales replies go straight to the visitor, if what they typed is an address."""
     try:
-        address = Address(_header(lead.get("name")), addr_spec=_header(lead.get("email")))
+        address = Address(
+            safe_header(visitor.get("name")), addr_spec=safe_header(visitor.get("email"))
+        )
     except (ValueError, IndexError, HeaderParseError):
         return None
     return address if address.username and address.domain else None
@@ -120,15 +131,20 @@ class EmailChannel:
         self.fallback_recipient = fallback_recipient
         self.user, self.password, self.timeout = user, password, timeout
 
-    def recipient(self, handoff: Handoff) -> str:
-        address = handoff.assessment.route.email or self.fallback_recipient
+    def recipient(self, route: Route) -> str:
+        """The team's address, else SALES_EMAIL."""
+        address = route.email or self.fallback_recipient
         if not address:
-            raise DeliveryError(f"team {handoff.assessment.route.team!r} has no e-mail address "
+            raise DeliveryError(f"team {route.team!r} has no e-mail address "
                                 "and SALES_EMAIL is not set")  # fmt: skip
         return address
 
     def send(self, handoff: Handoff) -> None:
-        message = build_message(handoff, self.sender, self.recipient(handoff))
+        recipient = self.recipient(handoff.assessment.route)
+        self.send_message(build_message(handoff, self.sender, recipient))
+
+    def send_message(self, message: EmailMessage) -> None:
+        """Send ``message`` as configured: TLS rules, login, and no password over plain text."""
         try:
             with self._connect() as smtp:
                 if self.user:

@@ -7,7 +7,7 @@ channel and reuses the channels' transports and configuration:
 * webhook: the channel itself (its body is ``as_json()``, signed, with
   ``Idempotency-Key`` = the request reference);
 * e-mail: subject ``Visitor asks for a person: HO-...``, Reply-To the visitor,
-  sent over the channel's own SMTP connection (TLS rules included);
+  sent with the channel's :meth:`~EmailChannel.send_message` (TLS rules included);
 * Slack: a one-line heads-up without contact details, as for leads.
 """
 
@@ -15,23 +15,18 @@ from __future__ import annotations
 
 import html
 import json
-import re
-import smtplib
 from dataclasses import dataclass
-from email.errors import HeaderParseError
-from email.headerregistry import Address
 from email.message import EmailMessage
 from typing import Any, Dict, List, Mapping
 
 from bot.handoff.channels.base import Channel, DeliveryError, post
-from bot.handoff.channels.email import EmailChannel
+from bot.handoff.channels.email import EmailChannel, compose, safe_header
 from bot.handoff.channels.slack import SlackChannel
 from bot.handoff.channels.webhook import WebhookChannel
 from bot.handoff.human.service import HANDOFF_KIND, get_request
 from bot.handoff.rules import Route
 from bot.leads.unit_of_work import AbstractUnitOfWork
 
-_UNSAFE_HEADER = re.compile(r"[\x00-\x1f\x7f]+")
 _FIELDS = (("Name", "name"), ("E-mail", "email"), ("Phone", "phone"),
            ("Lead", "lead_reference"), ("Conversation", "conversation_id"),
            ("Asked at", "created_at"), ("Status", "status"))  # fmt: skip
@@ -72,7 +67,8 @@ def person_requested(uow: AbstractUnitOfWork, reference: str, route: Route) -> P
 def send(channel: Channel, message: PersonRequested) -> None:
     """Deliver through ``channel`` or raise :class:`DeliveryError`."""
     if isinstance(channel, EmailChannel):
-        _send_email(channel, message)
+        recipient = channel.recipient(message.route)
+        channel.send_message(build_email(message, channel.sender, recipient))
     elif isinstance(channel, SlackChannel):
         body = json.dumps({"text": slack_text(message)}).encode("utf-8")
         post(channel.url, body, {"Content-Type": "application/json"}, channel.timeout)
@@ -83,7 +79,7 @@ def send(channel: Channel, message: PersonRequested) -> None:
 
 
 def subject(message: PersonRequested) -> str:
-    return _header(f"Visitor asks for a person: {message.reference}")
+    return safe_header(f"Visitor asks for a person: {message.reference}")
 
 
 def text_body(message: PersonRequested) -> str:
@@ -118,34 +114,8 @@ def slack_text(message: PersonRequested) -> str:
 
 
 def build_email(message: PersonRequested, sender: str, recipient: str) -> EmailMessage:
-    email = EmailMessage()
-    email["Subject"] = subject(message)
-    email["From"], email["To"] = sender, recipient
-    email["Message-ID"] = f"<{re.sub(r'[^A-Za-z0-9.:_-]', '_', message.key)}@footcare-bot>"
-    reply_to = _visitor_address(message.request)
-    if reply_to is not None:
-        email["Reply-To"] = reply_to
-    email.set_content(text_body(message))
-    email.add_alternative(html_body(message), subtype="html")
-    return email
-
-
-def _send_email(channel: EmailChannel, message: PersonRequested) -> None:
-    recipient = message.route.email or channel.fallback_recipient
-    if not recipient:
-        raise DeliveryError(f"team {message.route.team!r} has no e-mail address "
-                            "and SALES_EMAIL is not set")  # fmt: skip
-    email = build_email(message, channel.sender, recipient)
-    try:
-        # The channel's connection keeps its rules: TLS on 465, STARTTLS, no
-        # password over plain text. A public "send this EmailMessage" method
-        # on EmailChannel would spare reaching into it.
-        with channel._connect() as smtp:
-            if channel.user:
-                smtp.login(channel.user, channel.password or "")
-            smtp.send_message(email)
-    except (smtplib.SMTPException, OSError) as error:
-        raise DeliveryError(f"SMTP {channel.host}:{channel.port}: {error}") from None
+    return compose(message.key, subject(message), text_body(message), html_body(message),
+                   visitor=message.request, sender=sender, recipient=recipient)  # fmt: skip
 
 
 def _rows(request: Mapping[str, Any]) -> List[tuple]:
@@ -155,19 +125,6 @@ def _rows(request: Mapping[str, Any]) -> List[tuple]:
 def _transcript(request: Mapping[str, Any]) -> List[str]:
     return [f"{m.get('sender', '?')}: {m.get('text') or ''}"
             for m in request.get("transcript") or ()]  # fmt: skip
-
-
-def _header(text: Any) -> str:
-    """Visitor text in a header: a newline there would let them add recipients."""
-    return _UNSAFE_HEADER.sub(" ", str(text or "")).strip()
-
-
-def _visitor_address(request: Mapping[str, Any]) -> Address | None:
-    try:
-        address = Address(_header(request.get("name")), addr_spec=_header(request.get("email")))
-    except (ValueError, IndexError, HeaderParseError):
-        return None
-    return address if address.username and address.domain else None
 
 
 def _slack_escape(text: str) -> str:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, Dict, Mapping, Sequence
+from typing import Any, Mapping, Sequence
+
+from bot.visitor_input import TextChecks
 
 MAX_TEXT = 1_000
 MAX_REASON = 20_000
-MAX_CONVERSATION_ID = 255
 MAX_REFERENCE = 32
 
 
@@ -28,6 +28,9 @@ class InvalidHandoffRequest(HandoffError, ValueError):
 
 class HandoffNotFound(HandoffError, LookupError):
     """No hand-off request has the given reference."""
+
+
+_CHECKS = TextChecks(InvalidHandoffRequest, strip=True)
 
 
 @dataclass(frozen=True)
@@ -60,56 +63,25 @@ class HandoffReceipt:
 
 def clean_submission(submission: HandoffSubmission) -> HandoffSubmission:
     """Check a submission and drop NUL characters, which PostgreSQL cannot store in text."""
-    cid = submission.conversation_id
-    if not isinstance(cid, str) or not cid.strip() or len(cid) > MAX_CONVERSATION_ID:
-        raise InvalidHandoffRequest("conversation_id must be 1-255 characters")
-    if "\x00" in cid:
-        raise InvalidHandoffRequest("conversation_id must not contain NUL characters")
+    _CHECKS.conversation_id(submission.conversation_id)
     name = _required("name", submission.name)
     email = _required("email", submission.email)
     if "@" not in email or any(c.isspace() for c in email):
         raise InvalidHandoffRequest(f"email does not look like an e-mail address: {email!r}")
+    lead = _CHECKS.text("lead_reference", submission.lead_reference, MAX_REFERENCE)
     return dataclasses.replace(
         submission,
         name=name,
         email=email,
-        reason=_text("reason", submission.reason, MAX_REASON),
-        phone=_text("phone", submission.phone, MAX_TEXT) or None,
-        lead_reference=_text("lead_reference", submission.lead_reference, MAX_REFERENCE) or None,
-        transcript=tuple(_message(m) for m in submission.transcript),
+        reason=_CHECKS.text("reason", submission.reason, MAX_REASON),
+        phone=_CHECKS.text("phone", submission.phone, MAX_TEXT) or None,
+        lead_reference=lead or None,
+        transcript=tuple(_CHECKS.message(m, MAX_REASON) for m in submission.transcript),
     )
 
 
 def _required(name: str, value: Any) -> str:
-    text = (_text(name, value, MAX_TEXT) or "").strip()
+    text = (_CHECKS.text(name, value, MAX_TEXT) or "").strip()
     if not text:
         raise InvalidHandoffRequest(f"{name} is required: sales replies by e-mail")
     return text
-
-
-def _text(name: str, value: Any, limit: int) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise InvalidHandoffRequest(f"{name} must be text")
-    if len(value) > limit:
-        raise InvalidHandoffRequest(f"{name} is longer than {limit} characters")
-    return value.replace("\x00", "").strip()
-
-
-def _message(message: Mapping[str, Any]) -> Dict[str, Any]:
-    """Keep a transcript line JSON-safe: sender and text as text, timestamp as given."""
-    if not isinstance(message, Mapping):
-        raise InvalidHandoffRequest(f"a transcript line must be a mapping, got {message!r}")
-    timestamp = message.get("timestamp")
-    if isinstance(timestamp, datetime):
-        timestamp = timestamp.isoformat()
-    return {
-        "sender": _text("transcript sender", _as_text(message.get("sender")), MAX_TEXT),
-        "text": _text("transcript text", _as_text(message.get("text")), MAX_REASON),
-        "timestamp": timestamp,
-    }
-
-
-def _as_text(value: Any) -> str | None:
-    return value if value is None or isinstance(value, str) else str(value)
