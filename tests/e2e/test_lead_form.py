@@ -228,7 +228,13 @@ def test_yes_to_the_quote_offer_after_a_price_question_starts_the_form(visitor):
 
 
 def test_quote_buttons_start_the_form(visitor):
-    visitor.say("/request_quote", expect=ASK[f.BUYER_TYPE])
+    reply = visitor.say("/request_quote", expect=ASK[f.BUYER_TYPE])
+    assert "submit" not in reply.lower()  # no summary prompt before the first question
+
+
+def test_a_typed_request_starts_with_the_first_question_only(visitor):
+    reply = visitor.say("I'd like a quote", expect=ASK[f.BUYER_TYPE])
+    assert "submit" not in reply.lower()
 
 
 HOSTILE = {

@@ -35,6 +35,12 @@ def test_a_good_answer_sets_the_slot_and_clears_its_failures(kb):
     assert step.messages == []
 
 
+def test_a_slot_cleared_by_an_action_is_not_checked_nor_answered(kb):
+    step = answer(f.CONFIRMED, None, {f.ITEMS: [["foot_roller", 20]]}, kb, from_visitor=False)
+    assert step.updates == {f.CONFIRMED: None}
+    assert step.messages == []
+
+
 def test_a_bad_answer_is_explained_and_asked_again(kb):
     step = answer(f.EMAIL, "jo.example.com", {}, kb)
     assert step.updates[f.EMAIL] is None

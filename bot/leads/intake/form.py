@@ -51,6 +51,9 @@ def handle_answer(
     now: datetime,
 ) -> Step:
     """Check ``value`` for ``slot``; ``from_visitor`` is False when re-checking a kept value."""
+    if value is None:
+        # An action cleared the slot (a new round starts): nothing to check or to say.
+        return Step({slot: None})
     if from_visitor and isinstance(value, str) and value.startswith("/"):
         # A button payload such as "/request_quote" pressed mid-form: not an answer.
         return Step({slot: None})
