@@ -103,9 +103,14 @@ class ActionProductsForSetting(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> Events:
         kb = knowledge()
         setting = next(tracker.get_latest_entity_values(SETTING_SLOT), None)
-        setting = setting or tracker.get_slot(SETTING_SLOT)
+        setting = setting or tracker.get_slot(SETTING_SLOT) or ""
+        product_id = _product_asked_about(kb, tracker)
         try:
-            dispatcher.utter_message(text=kb_answers.products_for_setting(kb, setting or ""))
+            if product_id:
+                text = kb_answers.product_suits_setting(kb, product_id, setting)
+            else:
+                text = kb_answers.products_for_setting(kb, setting)
+            dispatcher.utter_message(text=text)
         except UnknownEntryError:
             dispatcher.utter_message(
                 text="Is it for use at home, or for a clinic, spa or other professional setting?",
@@ -115,6 +120,16 @@ class ActionProductsForSetting(Action):
                 ],
             )
         return []
+
+
+def _product_asked_about(kb, tracker: Tracker) -> str | None:
+    """A product named now, or the one discussed last when the visitor says "it"."""
+    named = products_in_message(kb, tracker)
+    if named:
+        return named[0]
+    if kb_answers.refers_back(tracker.latest_message.get("text") or ""):
+        return current_product(kb, tracker)
+    return None
 
 
 class ActionTellMore(Action):

@@ -2,8 +2,9 @@
 
 Data lives in ``data/knowledge/*.yml``; this package loads it lazily
 (:func:`load_knowledge`), looks products up, composes answers as plain strings,
-spots crisis messages and generates ``data/nlu/knowledge.yml``. It never imports
-Rasa, so it is tested without a model and reused by actions and the CLI.
+spots crisis messages and medical questions and generates
+``data/nlu/knowledge.yml``. It never imports Rasa, so it is tested without a
+model and reused by actions and the CLI.
 """
 
 from bot.knowledge.answers import (
@@ -21,12 +22,14 @@ from bot.knowledge.catalogue import (
     list_products,
     normalise_setting,
     product_details,
+    product_suits_setting,
     products_for,
     products_for_setting,
 )
 from bot.knowledge.crisis import is_crisis
 from bot.knowledge.loader import clear_cache, load_knowledge, read_knowledge
-from bot.knowledge.lookup import find_product, get_product, mentioned_products
+from bot.knowledge.lookup import find_product, get_product, mentioned_products, refers_back
+from bot.knowledge.medical import is_medical_question
 from bot.knowledge.model import (
     Knowledge,
     KnowledgeDataError,
@@ -58,6 +61,7 @@ __all__ = [
     "find_product",
     "get_product",
     "is_crisis",
+    "is_medical_question",
     "list_products",
     "load_knowledge",
     "medication_answer",
@@ -67,6 +71,8 @@ __all__ = [
     "product_details",
     "products_for",
     "products_for_setting",
+    "product_suits_setting",
+    "refers_back",
     "read_knowledge",
     "topic_answers",
     "training_data_is_current",

@@ -6,6 +6,7 @@ specs or prices is made up, because the article gives none.
 
 from __future__ import annotations
 
+import re
 from typing import List
 
 from bot.knowledge.lookup import get_product
@@ -35,6 +36,7 @@ SETTING_ALIASES = {
             "professional",
             "professional setting",
             "clinic",
+            "clinics",
             "our clinic",
             "massage clinic",
             "spa",
@@ -57,9 +59,21 @@ _LIST_INTROS = (
 )
 
 
+# Words that give the setting away in names the aliases lack ("physio clinic",
+# "hotel spa"); professional words first, since a "care home" is not a home.
+_SETTING_WORDS = (
+    (re.compile(r"\b(?:clinics?|spas?|hospitals?|practice|salon|cent(?:re|er)|physio\w*|"
+                r"rehab\w*|studio|gym|hotel|ward|nursing|care|professional)\b"), "professional"),
+    (re.compile(r"\b(?:home|house|personal|myself|own use)\b"), "home"),
+)  # fmt: skip
+
+
 def normalise_setting(value: str) -> str:
     """``"home"`` or ``"professional"`` for a setting name or entity value."""
-    setting = SETTING_ALIASES.get(" ".join(value.lower().split()))
+    name = " ".join(value.lower().split())
+    setting = SETTING_ALIASES.get(name)
+    if setting is None:
+        setting = next((kind for words, kind in _SETTING_WORDS if words.search(name)), None)
     if setting is None:
         raise UnknownEntryError(f"unknown setting: {value!r}")
     return setting
@@ -125,6 +139,23 @@ def products_for_setting(knowledge: Knowledge, setting: str) -> str:
         home_only = [item.name.lower() for item in knowledge.products if item.suits == ("home",)]
         if home_only:
             text += f" The {_join(home_only)} is designed for use at home."
+    text += " Our team can advise on what fits your needs best."
+    return compose(knowledge, text, "The Role of a Foot Massage Supplier")
+
+
+def product_suits_setting(knowledge: Knowledge, product: str, setting: str) -> str:
+    """Whether one product suits home or professional use ("is it good for a clinic?")."""
+    item = get_product(knowledge, product)
+    wanted = normalise_setting(setting)
+    place = "use at home" if wanted == "home" else "clinics, spas and other professional settings"
+    name = item.name.lower()
+    if wanted in item.suits:
+        text = f"Yes, the {name} is a good fit for {place}. {_where(item)}"
+    else:
+        others = _join([other.name.lower() for other in products_for(knowledge, wanted)])
+        text = (
+            f"The {name} isn't made for {place}. {_where(item)} For {place}, look at the {others}."
+        )
     text += " Our team can advise on what fits your needs best."
     return compose(knowledge, text, "The Role of a Foot Massage Supplier")
 

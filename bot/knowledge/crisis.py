@@ -33,6 +33,9 @@ STRONG = tuple(
         r"\bbetter off (?:dead|without me|if i was gone|if i were gone)\b",
         r"\bno (?:reason|point) (?:to|in) (?:live|living|go on|going on|being alive)\b",
         r"\bnothing (?:left )?to live for\b",
+        r"\b(?:dont|do not|cant|cannot) see (?:the|any) (?:point|reason) (?:in|of|to) "
+        r"(?:living|life|being alive|going on|carrying on|live)\b",
+        r"\bwhats the point (?:in|of) (?:living|being alive|going on|carrying on)\b",
         r"\b(?:life|living) (?:is not|isnt|aint|is no longer) worth\b",
         r"\bnot worth living\b",
         r"\bdont want to (?:live|be alive|exist|be here any ?more|wake up)\b",
@@ -42,6 +45,14 @@ STRONG = tuple(
         r"\b(?:want to|wanna|going to|gonna|will) overdose\b",
         r"\btake all (?:my|the|of my) (?:pills|tablets|meds)\b",
         r"\bcant go on\b(?! (?:the|your|a|an|to|with|at|in|site|website|line|holiday)\b)",
+        r"\b(?:nobody|no one|noone|no body) (?:would|will|is going to|gonna)"
+        r"(?: even| ever| really)? (?:miss me|notice me|notice if i|care if i)\b",
+        r"\b(?:never|not) (?:want to |wanna )?wake up (?:again|ever again|anymore|any more)\b",
+        r"\bsleep (?:forever|and never wake up)\b",
+        r"\b(?:im|i am|i feel like) (?:such |just )?a burden "
+        r"(?:to|on) (?:everyone|everybody|my family|them)\b",
+        r"\b(?:want|wanna|going|gonna) to (?:jump|throw myself) (?:off|in front)\b",
+        r"\b(?:no|cant see a|cant find a|there is no|theres no) way out\b",
     )
 )
 

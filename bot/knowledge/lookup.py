@@ -77,3 +77,12 @@ def mentioned_products(knowledge: Knowledge, text: str) -> List[Product]:
         if product not in ordered:
             ordered.append(product)
     return ordered
+
+
+# "them"/"they" usually mean the whole range ("which of them suit a spa?"), so not here.
+_BACK_REFERENCE = re.compile(r"\b(?:it|that|this|that one|this one)\b")
+
+
+def refers_back(text: str) -> bool:
+    """True when ``text`` points at something said before ("is it good for a spa?")."""
+    return bool(_BACK_REFERENCE.search(normalise(text)))

@@ -77,6 +77,17 @@ def test_home_versus_clinic(rasa_server):
     assert "home" in clinic  # the whole leg massager is a home device
 
 
+def test_is_it_good_for_a_clinic_answers_for_the_product_discussed(rasa_server):
+    sender = f"qa-{uuid.uuid4()}"
+    ask(rasa_server, "what's the whole leg massager?", sender)
+    clinic = ask(rasa_server, "is it good for a physio clinic?", sender).lower()
+    assert "whole leg massager isn't made for clinics" in clinic
+    assert "deep calf massager" in clinic  # what suits a clinic instead
+    ask(rasa_server, "tell me about the calf one", sender)
+    spa = ask(rasa_server, "would that one work in a spa?", sender).lower()
+    assert "yes, the deep calf massager" in spa
+
+
 COMMERCIAL_QUESTIONS = [
     "how much does the foot roller cost?",
     "do you ship to Canada?",
@@ -93,9 +104,17 @@ def test_commercial_questions_go_to_sales_without_inventing_facts(rasa_server, q
     assert any("quote" in b["payload"].lower() for b in first_buttons(messages))
 
 
-def test_medication_questions_point_to_a_doctor(rasa_server):
-    reply = ask(rasa_server, "can I stop taking my antidepressants if I use the massager?").lower()
+@pytest.mark.parametrize(
+    "question",
+    ["can I stop taking my antidepressants if I use the massager?",
+     # reads like "how often should I use it" to the classifier: the safety guard decides
+     "can I come off sertraline if I use the roller daily",
+     "I'm pregnant, is the whole leg massager safe for me?"],
+)  # fmt: skip
+def test_medication_questions_point_to_a_doctor(rasa_server, question):
+    reply = ask(rasa_server, question).lower()
     assert "doctor" in reply
+    assert "two or three" not in reply  # never the how-often answer
 
 
 @pytest.mark.parametrize(

@@ -16,8 +16,10 @@ from bot.knowledge import (
     medication_answer,
     more_about,
     normalise_setting,
+    product_suits_setting,
     products_for,
     products_for_setting,
+    refers_back,
     topic_answers,
     unanswerable_answer,
 )
@@ -127,6 +129,10 @@ def test_compare_unknown_product_raises(kb):
         ("spa", "professional"),
         ("care home", "professional"),
         ("professional", "professional"),
+        ("physio clinic", "professional"),
+        ("our hotel spa", "professional"),
+        ("elderly care home", "professional"),
+        ("my own house", "home"),
     ],
 )
 def test_normalise_setting(value, expected):
@@ -138,6 +144,25 @@ def test_whole_leg_massager_is_for_home_only(kb):
     assert "whole_leg_massager" not in [p.id for p in products_for(kb, "clinic")]
     text = products_for_setting(kb, "clinic")
     assert "whole leg massager is designed for use at home" in text
+
+
+def test_one_product_for_a_setting_says_yes_or_names_the_alternatives(kb):
+    assert product_suits_setting(kb, "calf one", "spa").startswith(
+        "Yes, the deep calf massager is a good fit for clinics"
+    )
+    home_only = product_suits_setting(kb, "whole_leg_massager", "hospital")
+    assert "whole leg massager isn't made for clinics" in home_only
+    assert "foot roller" in home_only and "(Source:" in home_only
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("is it good for a clinic?", True), ("would that one suit a spa", True),
+     ("it's for my spa", True), ("which of them suit a spa", False),
+     ("what works in a hospital", False)],
+)  # fmt: skip
+def test_refers_back(text, expected):
+    assert refers_back(text) is expected
 
 
 def test_unknown_setting_raises(kb):

@@ -36,6 +36,15 @@ CRISIS = [
     "i cant take it anymore",
     "kms",
     "I wish I was dead",
+    "nobody would miss me if I was gone",
+    "no one will even notice me gone",
+    "I just want to sleep forever",
+    "i never want to wake up again",
+    "I'm such a burden to everyone",
+    "i want to jump off a bridge",
+    "I can't see a way out anymore",
+    "I don't see the point in living",
+    "honestly, what's the point of being alive",
 ]
 
 NOT_CRISIS = [
@@ -53,6 +62,9 @@ NOT_CRISIS = [
     "I feel a bit down lately, can massage help my mood",
     "the battery is going to die soon?",
     "what's the price of the leg and butt massager",
+    "what's the meaning of life",
+    "will my colleagues miss the roller if I take it home",
+    "is there a way out of the form",
 ]
 
 
