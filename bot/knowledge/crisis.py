@@ -14,7 +14,7 @@ import re
 
 _SELF = r"(?:my ?self|my ?slef|meself)"
 _WANT = r"(?:want|wanna|plan(?:ning)?|ready|trying|tempted|thinking (?:of|about))"
-_ENDING = r"(?:die|dy|end (?:it all|it|my life|things|everything))"
+_ENDING = r"(?:die|dy|end(?:ing)? (?:it all|it|my life|things|everything))"
 
 STRONG = tuple(
     re.compile(pattern)
