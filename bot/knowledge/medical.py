@@ -17,7 +17,7 @@ _MEDICATION = (
     r"anti ?depressants?|medications?|medicines?|meds|pills?|tablets|prescriptions?|"
     r"prescribed|dose|doses|dosage|ssris?|snris?|sertraline|zoloft|fluoxetine|prozac|"
     r"citalopram|escitalopram|lexapro|paroxetine|paxil|venlafaxine|effexor|duloxetine|"
-    r"cymbalta|mirtazapine|bupropion|wellbutrin|amitriptyline|lithium|warfarin|"
+    r"cymbalta|mirtazapine|bupropion|wellbutrin|amitriptyline|warfarin|"
     r"blood thinners?|anticoagulants?"
 )
 _CONDITION = (

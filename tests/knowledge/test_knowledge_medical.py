@@ -27,6 +27,7 @@ NOT_MEDICAL = [
     "is the leg machine FDA approved",
     "we supply pharmacies and clinics",
     "how much is the deep calf massager",
+    "does the leg machine run on a lithium battery",
     "",
 ]
 

@@ -112,6 +112,8 @@ def test_phone_width_uses_the_whole_screen(web_site, widget, artifacts):
     widget.visit(web_site.url).open()
     widget.ask("hello")
 
+    # The panel rises into place (0.18 s); measure where it comes to rest.
+    widget.panel.evaluate("panel => Promise.all(panel.getAnimations().map(a => a.finished))")
     box = widget.panel.bounding_box()
     assert box == {"x": 0, "y": 0, "width": 375, "height": 740}
     expect(widget.launcher).to_be_hidden()
