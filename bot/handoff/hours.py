@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Dict, FrozenSet, List, Mapping, Tuple
 
-import yaml
+from bot.handoff.settings_file import read_settings_file
 
 try:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -52,16 +52,7 @@ class BusinessHours:
 def load_hours(path: Path | None = None) -> BusinessHours:
     """Read and validate the hours file (the packaged default when ``path`` is None)."""
     path = Path(path or DEFAULT_HOURS_FILE)
-    try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise HoursError(f"{path}: cannot read the hours file ({error.strerror})") from None
-    except yaml.YAMLError as error:
-        raise HoursError(f"{path}: not valid YAML: {error}") from None
-    try:
-        return parse_hours(document)
-    except HoursError as error:
-        raise HoursError(f"{path}: {error}") from None
+    return read_settings_file(path, "hours file", HoursError, parse_hours)
 
 
 def parse_hours(document: Any) -> BusinessHours:

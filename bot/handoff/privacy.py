@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from bot.db.base import utcnow
+from bot.handoff.erasure import erase_matching
 from bot.handoff.human.privacy import forget_requests, purge_requests
 from bot.leads.models import Lead, Notification, Transcript
 from bot.leads.records import lead_record
@@ -63,15 +64,7 @@ def purge(session_factory: sessionmaker, older_than: timedelta, dry_run: bool = 
 def _erase_matching(session_factory: sessionmaker, query, dry_run: bool = False) -> List[str]:
     query = query.options(selectinload(Lead.items), selectinload(Lead.consents),
                           selectinload(Lead.history)).order_by(Lead.id)  # fmt: skip
-    with session_factory.begin() as session:
-        leads = session.execute(query.with_for_update()).scalars().all()
-        references = [lead.reference for lead in leads]
-        if dry_run:
-            session.rollback()
-            return references
-        for lead in leads:
-            _erase(session, lead)
-    return references
+    return erase_matching(session_factory, query, _erase, dry_run)
 
 
 def _erase(session: Session, lead: Lead) -> None:

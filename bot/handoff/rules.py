@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Tuple
 
-import yaml
-
+from bot.handoff.settings_file import read_settings_file
 from bot.leads.models import BUYER_TYPES
 
 DEFAULT_RULES_FILE = Path(__file__).resolve().parent / "rules.yml"
@@ -75,16 +74,7 @@ class Assessment:
 def load_rules(path: Path | None = None) -> Rules:
     """Read and validate the rules file (the packaged default when ``path`` is None)."""
     path = Path(path or DEFAULT_RULES_FILE)
-    try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise RulesError(f"{path}: cannot read the rules file ({error.strerror})") from None
-    except yaml.YAMLError as error:
-        raise RulesError(f"{path}: not valid YAML: {error}") from None
-    try:
-        return parse_rules(document)
-    except RulesError as error:
-        raise RulesError(f"{path}: {error}") from None
+    return read_settings_file(path, "rules file", RulesError, parse_rules)
 
 
 def parse_rules(document: Any) -> Rules:

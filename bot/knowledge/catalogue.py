@@ -13,45 +13,6 @@ from bot.knowledge.lookup import get_product
 from bot.knowledge.model import Knowledge, Product, UnknownEntryError
 from bot.knowledge.text import cite, compose, pick
 
-# Visitors and the `setting` entity say "clinic", "spa", "myself"...; products.yml
-# only knows the two settings the article distinguishes.
-SETTING_ALIASES = {
-    **dict.fromkeys(
-        (
-            "home",
-            "at home",
-            "home use",
-            "personal",
-            "personal use",
-            "personal use at home",
-            "myself",
-            "for myself",
-            "my own use",
-            "my house",
-        ),
-        "home",
-    ),
-    **dict.fromkeys(
-        (
-            "professional",
-            "professional setting",
-            "clinic",
-            "clinics",
-            "our clinic",
-            "massage clinic",
-            "spa",
-            "hospital",
-            "care home",
-            "nursing home",
-            "healthcare",
-            "salon",
-            "physio practice",
-            "wellness centre",
-        ),
-        "professional",
-    ),
-}
-
 _LIST_INTROS = (
     "Here's our range, from the simplest to the most complete:",
     "We offer four kinds of product:",
@@ -59,11 +20,13 @@ _LIST_INTROS = (
 )
 
 
-# Words that give the setting away in names the aliases lack ("physio clinic",
-# "hotel spa"); professional words first, since a "care home" is not a home.
+# Visitors and the `setting` entity say "clinic", "hotel spa", "myself"...;
+# products.yml only knows the two settings the article distinguishes. The
+# professional words come first, since a "care home" is not a home.
 _SETTING_WORDS = (
-    (re.compile(r"\b(?:clinics?|spas?|hospitals?|practice|salon|cent(?:re|er)|physio\w*|"
-                r"rehab\w*|studio|gym|hotel|ward|nursing|care|professional)\b"), "professional"),
+    (re.compile(r"\b(?:clinics?|spas?|hospitals?|healthcare|practice|salon|cent(?:re|er)|"
+                r"wellness|physio\w*|rehab\w*|studio|gym|hotel|ward|nursing|care|"
+                r"professional)\b"), "professional"),
     (re.compile(r"\b(?:home|house|personal|myself|own use)\b"), "home"),
 )  # fmt: skip
 
@@ -71,9 +34,7 @@ _SETTING_WORDS = (
 def normalise_setting(value: str) -> str:
     """``"home"`` or ``"professional"`` for a setting name or entity value."""
     name = " ".join(value.lower().split())
-    setting = SETTING_ALIASES.get(name)
-    if setting is None:
-        setting = next((kind for words, kind in _SETTING_WORDS if words.search(name)), None)
+    setting = next((kind for words, kind in _SETTING_WORDS if words.search(name)), None)
     if setting is None:
         raise UnknownEntryError(f"unknown setting: {value!r}")
     return setting

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.base import utcnow
+from bot.handoff.erasure import erase_matching
 from bot.handoff.human.service import HANDOFF_KIND, handoff_record
 from bot.leads.models import HandoffRequest, Notification
 
@@ -45,16 +46,7 @@ def purge_requests(session_factory: sessionmaker, created_before: datetime,
 
 
 def _erase_matching(session_factory: sessionmaker, query, dry_run: bool = False) -> List[str]:
-    with session_factory.begin() as session:
-        rows = session.execute(query.order_by(HandoffRequest.id).with_for_update()).scalars()
-        rows = rows.all()
-        references = [row.reference for row in rows]
-        if dry_run:
-            session.rollback()
-            return references
-        for row in rows:
-            _erase(session, row)
-    return references
+    return erase_matching(session_factory, query.order_by(HandoffRequest.id), _erase, dry_run)
 
 
 def _erase(session: Session, row: HandoffRequest) -> None:
