@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot.db import get_session_factory
 from bot.leads.intake import fields as f
 from bot.leads.models import HandoffRequest, Notification
-from tests.e2e.test_lead_form import ASK, Visitor
+from tests.enquiry import ASK, Visitor
 
 pytestmark = pytest.mark.e2e
 

@@ -9,7 +9,6 @@ action server writes is the test's, not the developer's.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import tempfile
@@ -24,15 +23,13 @@ from bot.config import PROJECT_ROOT
 from bot.db import dispose_engine, get_session_factory
 from bot.db.testing import free_port, postgres_unreachable_reason
 from bot.leads import spool
-from bot.leads.intake import fields as f
 from bot.leads.models import Notification
-from tests.e2e.test_lead_form import ASK, Visitor
+from tests.enquiry import REFERENCE, Visitor, up_to_the_summary
 from tests.servers import RunningStack, Stack, stack_settings
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
 POSTGRES_BIN = Path(os.environ.get("TEST_POSTGRES_BIN", "/usr/lib/postgresql/15/bin"))
-REFERENCE = re.compile(r"FM-\d{4}-\d{6}")
 HONEST_QUEUED_REPLY = "your enquiry is saved and will reach our sales team"
 
 
@@ -137,20 +134,6 @@ def notifications(database_url: str, reference: str) -> List[Notification]:
     with get_session_factory(database_url)() as session:
         query = select(Notification).where(Notification.lead_reference == reference)
         return list(session.execute(query).scalars())
-
-
-def up_to_the_summary(visitor: Visitor) -> None:
-    visitor.say("we'd like to order 30 whole leg massagers for our clinic",
-                expect=ASK[f.ORGANISATION])  # fmt: skip
-    visitor.say("Sunrise Spa & Wellness", expect=ASK[f.NAME])
-    visitor.say("Jo Bloggs", expect=ASK[f.EMAIL])
-    visitor.say("jo@example.com", expect=ASK[f.PHONE])
-    visitor.say("+44 20 7946 0000", expect=ASK[f.COUNTRY])
-    visitor.say("Germany", expect=ASK[f.TIMELINE])
-    visitor.say("Within a month", expect=ASK[f.BUDGET])
-    visitor.say("about 5000 EUR", expect=ASK[f.NOTES])
-    visitor.say("please deliver to the back entrance", expect=ASK[f.CONSENT])
-    visitor.say("Yes, you may contact me", expect=ASK[f.CONFIRMED])
 
 
 def test_enquiry_sent_while_postgres_is_stopped_is_saved_once_it_is_back(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.test_lead_form import Visitor, full_enquiry
+from tests.enquiry import Visitor, full_enquiry
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 

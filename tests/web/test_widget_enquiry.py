@@ -6,7 +6,6 @@ stack's leads database to prove the enquiry really arrived.
 
 from __future__ import annotations
 
-import re
 import uuid
 from typing import Callable, List
 
@@ -15,30 +14,16 @@ import pytest
 from bot.leads import services
 from bot.leads.intake import fields as f
 from bot.leads.unit_of_work import unit_of_work_factory
+from tests.enquiry import ASK, REFERENCE
 
 pytestmark = pytest.mark.browser
 
 expect = pytest.importorskip("playwright.sync_api", reason="needs Playwright for Python").expect
 
-REFERENCE = re.compile(r"FM-\d{4}-\d{6}")
 # One turn through the form on a busy 2-core machine can take a few seconds.
 REPLY_TIMEOUT_MS = 30_000
 STORAGE_PREFIX = "solecare-chat:v1:"
 BOT_ROWS = ".scw-row--bot:not(.scw-typing)"
-# A phrase of each question (as in tests/e2e/test_lead_form.py), to know where the form is.
-ASKS = {
-    f.BUYER_TYPE: "who are the products for",
-    f.ITEMS: "which products would you like",
-    f.NAME: "what name should",
-    f.EMAIL: "which email address",
-    f.PHONE: "a phone number",
-    f.COUNTRY: "which country",
-    f.TIMELINE: "when would you need",
-    f.BUDGET: "budget in mind",
-    f.NOTES: "anything else our sales team",
-    f.CONSENT: f.CONSENT_TEXT.lower(),
-    f.CONFIRMED: "here is your enquiry",
-}
 
 
 class Chat:
@@ -71,7 +56,7 @@ class Chat:
         groups = self.groups.count()
         self.offered = self.groups.nth(groups - 1) if groups > groups_before else None
         if asks is not None:
-            assert ASKS[asks] in self.answer.lower(), f"after {shown!r} got {self.answer!r}"
+            assert ASK[asks] in self.answer.lower(), f"after {shown!r} got {self.answer!r}"
         return self.answer
 
     def say(self, text: str, asks: str | None = None) -> str:
