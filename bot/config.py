@@ -53,6 +53,13 @@ class Settings:
     # Sales inbox (bot/sales): refuses to start until the password hash is set.
     sales_inbox_port: int = 8001
     sales_inbox_password_hash: str | None = field(default=None, repr=False)
+    sales_inbox_secure_cookies: bool = False  # cookies only over HTTPS (Secure attribute)
+    # Serving limits and the action server's lock (bot/serving): every chat
+    # channel refuses what is over these before it reaches the model.
+    max_message_chars: int = 5_000
+    max_request_bytes: int = 64 * 1024
+    action_bind_host: str = "127.0.0.1"
+    action_server_token: str | None = field(default=None, repr=False)
 
     @property
     def var_dir(self) -> Path:
@@ -65,7 +72,7 @@ class Settings:
 
     @property
     def action_url(self) -> str:
-        return f"http://{_client_host(self.bind_host)}:{self.action_port}/webhook"
+        return f"http://{_client_host(self.action_bind_host)}:{self.action_port}/webhook"
 
     @property
     def web_url(self) -> str:
@@ -91,12 +98,18 @@ class Settings:
             "ACTION_PORT": str(self.action_port),
             "WEB_PORT": str(self.web_port),
             "SALES_INBOX_PORT": str(self.sales_inbox_port),
+            "SALES_INBOX_SECURE_COOKIES": str(self.sales_inbox_secure_cookies).lower(),
             "WEB_ORIGINS": ",".join(self.cors_origins),
             "MODELS_DIR": str(self.models_dir),
             "LOG_LEVEL": self.log_level,
             "ACTION_ENDPOINT_URL": self.action_url,
+            "ACTION_BIND_HOST": self.action_bind_host,
+            "MAX_MESSAGE_CHARS": str(self.max_message_chars),
+            "MAX_REQUEST_BYTES": str(self.max_request_bytes),
         }
-        optional = ("rasa_token", "sales_inbox_password_hash", *_HANDOFF_TEXT)
+        optional = (
+            "rasa_token", "sales_inbox_password_hash", "action_server_token", *_HANDOFF_TEXT,
+        )  # fmt: skip
         for name in optional:
             value = getattr(self, name)
             if value is not None:
@@ -142,6 +155,22 @@ def _port(env: Mapping[str, str], name: str, default: int) -> int:
     if not 0 < port < 65536:
         raise ConfigError(f"{name} must be between 1 and 65535, got {port}")
     return port
+
+
+def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise ConfigError(f"{name} must be a positive whole number, got {raw!r}")
+    return int(raw)
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if raw not in ("", "true", "false", "1", "0", "yes", "no", "on", "off"):
+        raise ConfigError(f"{name} must be true or false, got {raw!r}")
+    return raw in ("true", "1", "yes", "on")
 
 
 def _sqlite_url(path: Path) -> str:
@@ -198,6 +227,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         log_level=(env.get("LOG_LEVEL", "").strip() or "INFO").upper(),
         sales_inbox_port=_port(env, "SALES_INBOX_PORT", 8001),
         sales_inbox_password_hash=env.get("SALES_INBOX_PASSWORD_HASH", "").strip() or None,
+        sales_inbox_secure_cookies=_flag(env, "SALES_INBOX_SECURE_COOKIES"),
+        max_message_chars=_positive_int(env, "MAX_MESSAGE_CHARS", 5_000),
+        max_request_bytes=_positive_int(env, "MAX_REQUEST_BYTES", 64 * 1024),
+        action_bind_host=env.get("ACTION_BIND_HOST", "").strip() or "127.0.0.1",
+        action_server_token=env.get("ACTION_SERVER_TOKEN", "").strip() or None,
         **_handoff_settings(env, project_dir),
     )
 
@@ -207,14 +241,11 @@ def _handoff_settings(env: Mapping[str, str], project_dir: Path) -> dict:
     text = {name: env.get(name.upper(), "").strip() or None for name in _HANDOFF_TEXT}
     rules = text.pop("handoff_rules")
     hours = text.pop("handoff_hours")
-    raw_attempts = env.get("HANDOFF_MAX_ATTEMPTS", "").strip() or "8"
-    if not raw_attempts.isdigit() or int(raw_attempts) < 1:
-        raise ConfigError(f"HANDOFF_MAX_ATTEMPTS must be a positive integer, got {raw_attempts!r}")
     return dict(
         text,
         handoff_rules=project_dir / rules if rules else None,
         handoff_hours=project_dir / hours if hours else None,
-        handoff_max_attempts=int(raw_attempts),
+        handoff_max_attempts=_positive_int(env, "HANDOFF_MAX_ATTEMPTS", 8),
         smtp_port=_port(env, "SMTP_PORT", 587),
     )
 

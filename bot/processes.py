@@ -46,26 +46,21 @@ def _base_env(settings: Settings) -> dict:
 
 
 def action_server(settings: Settings) -> ServerSpec:
-    env = _base_env(settings)
-    env["SANIC_HOST"] = settings.bind_host
-    command = [
-        sys.executable, "-m", "rasa_sdk",
-        "--actions", "actions", "--port", str(settings.action_port),
-    ]  # fmt: skip
+    """rasa-sdk behind the shared secret, on ``ACTION_BIND_HOST`` (loopback by default)."""
+    command = [sys.executable, "-m", "bot.serving.action_server"]
     health = settings.action_url.replace("/webhook", "/health")
-    return ServerSpec("action server", command, health, env)
+    return ServerSpec("action server", command, health, _base_env(settings))
 
 
 def rasa_server(settings: Settings, model: Path) -> ServerSpec:
+    """``rasa run`` through our launcher, which adds the secrets outside the command line."""
     command = [
-        sys.executable, "-m", "rasa", "run",
+        sys.executable, "-m", "bot.serving.rasa_server", "run",
         "--model", str(model),
         "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
         "--interface", settings.bind_host, "--port", str(settings.rasa_port),
         "--cors", *settings.cors_origins,
     ]  # fmt: skip
-    if settings.rasa_token:
-        command += ["--enable-api", "--auth-token", settings.rasa_token]
     return ServerSpec("Rasa server", command, settings.rasa_url + "/", _base_env(settings))
 
 
@@ -123,10 +118,7 @@ def wait_until_ready(
     while time.monotonic() - started < timeout and not is_stopping():
         if process.poll() is not None:
             raise ServerDied(f"{spec.name} exited with code {process.returncode}")
-        if spec.health_url is None:
-            if time.monotonic() - started >= 1.0:
-                return True
-        elif answers(spec.health_url):
+        if is_ready(spec, time.monotonic() - started):
             return True
         time.sleep(0.5)
     return False
@@ -168,3 +160,10 @@ def tail(path: Path | None, lines: int = 25) -> str:
     if path is None or not path.exists():
         return ""
     return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+
+def is_ready(spec: ServerSpec, running_for: float) -> bool:
+    """One readiness check of a running server (see :class:`ServerSpec`)."""
+    if spec.health_url is None:
+        return running_for >= 1.0
+    return answers(spec.health_url)

@@ -1,18 +1,21 @@
-"""The supervisor behind ``make run``: prepare, start every server, stop them all.
+"""``bot run`` (behind ``make run``): prepare, then keep every server running until stopped.
 
-It migrates the database, trains only when the data changed, starts each
-server in its own process group, waits until each answers, prints where to
-chat, and on Ctrl-C, SIGTERM or a crashed child stops every process it started.
+It migrates the database, trains only when the data changed, and hands the
+servers to :class:`~bot.supervisor.Supervisor`, which starts them, restarts
+any that exits and stops them all on Ctrl-C or SIGTERM. A database that is
+down does not stop it: it says so once and starts anyway, because answering
+questions needs no database and enquiries are spooled meanwhile; the lead
+dispatcher migrates the schema and saves the spooled enquiries once the
+database is back.
 """
 
 from __future__ import annotations
 
 import signal
-import subprocess
 import sys
-import threading
+import tarfile
 from pathlib import Path
-from typing import Callable, List, Tuple
+from typing import Callable, List
 
 from bot import processes
 from bot.admin import active_model
@@ -21,64 +24,12 @@ from bot.db import DatabaseUnreachable, upgrade
 from bot.leads.durable import replay_spool
 from bot.leads.spool import spool_dir
 from bot.leads.unit_of_work import unit_of_work_factory
-from bot.processes import ServerDied, ServerSpec
+from bot.processes import ServerSpec
+from bot.supervisor import Supervisor, say
 from bot.training import TrainingError, ensure_model, fingerprint
 
-READY_TIMEOUT = {"action server": 90.0, "Rasa server": 300.0}
-DEFAULT_READY_TIMEOUT = 60.0
 
-
-class Supervisor:
-    """Owns the child processes of one ``bot run``."""
-
-    def __init__(self, settings: Settings, log: Callable[[str], None] = print) -> None:
-        self.settings = settings
-        self.log = log
-        self.stopping = threading.Event()
-        self.children: List[Tuple[ServerSpec, subprocess.Popen, Path]] = []
-
-    def request_stop(self, *_signal_args) -> None:
-        self.stopping.set()
-
-    def launch(self, spec: ServerSpec) -> bool:
-        """Start ``spec`` and wait until it answers; False if it failed or we stop."""
-        log_dir = self.settings.var_dir / "logs"
-        log_dir.mkdir(parents=True, exist_ok=True)
-        log_path = log_dir / (spec.name.replace(" ", "-").lower() + ".log")
-        with open(log_path, "ab") as log_file:
-            process = processes.start(spec, self.settings.project_dir, log_file)
-        self.children.append((spec, process, log_path))
-        self.log(
-            f"Starting the {spec.name} (log: {log_path.relative_to(self.settings.project_dir)})"
-        )
-        timeout = READY_TIMEOUT.get(spec.name, DEFAULT_READY_TIMEOUT)
-        try:
-            ready = processes.wait_until_ready(spec, process, timeout, self.stopping.is_set)
-        except ServerDied as error:
-            self.log(f"{error}. Last lines of its log:\n{processes.tail(log_path)}")
-            return False
-        if not ready and not self.stopping.is_set():
-            self.log(f"The {spec.name} did not answer within {timeout:.0f} s.")
-        return ready
-
-    def watch(self) -> int:
-        """Block until asked to stop (exit 0) or until a child dies (exit 1)."""
-        while not self.stopping.wait(1.0):
-            for spec, process, log_path in self.children:
-                if process.poll() is not None:
-                    self.log(f"The {spec.name} stopped unexpectedly (exit {process.returncode}).")
-                    self.log(processes.tail(log_path))
-                    return 1
-        return 0
-
-    def shutdown(self) -> None:
-        for _spec, process, _ in reversed(self.children):
-            processes.stop(process)
-        if self.children:
-            self.log("Stopped every process.")
-
-
-def run(settings: Settings, log: Callable[[str], None] = print) -> int:
+def run(settings: Settings, log: Callable[[str], None] = say) -> int:
     """Prepare and run the whole assistant until interrupted."""
     supervisor = Supervisor(settings, log)
     signal.signal(signal.SIGINT, supervisor.request_stop)
@@ -86,42 +37,46 @@ def run(settings: Settings, log: Callable[[str], None] = print) -> int:
     try:
         prepare(settings, log)
         model = choose_model(settings, log)
-        specs = [
-            processes.action_server(settings),
-            processes.rasa_server(settings, model),
-            processes.web_server(settings),
-            processes.dispatcher(settings),
-        ]
-        if settings.sales_inbox_password_hash:
-            specs.append(processes.sales_inbox(settings))
-        for spec in specs:
-            if not supervisor.launch(spec):
-                return 0 if supervisor.stopping.is_set() else 1
-        print_urls(settings, log)
-        return supervisor.watch()
+        for spec in server_specs(settings, model):
+            supervisor.add(spec)
+        return supervisor.run(on_ready=lambda: print_urls(settings, log))
     except TrainingError as error:
         log(str(error))
         return 1
-    except DatabaseUnreachable as error:
-        return database_unreachable(error)
     finally:
         supervisor.shutdown()
 
 
-def prepare(settings: Settings, log: Callable[[str], None]) -> None:
-    """Create runtime folders, bring the schema up to date, save spooled leads."""
+def server_specs(settings: Settings, model: Path) -> List[ServerSpec]:
+    """The servers of ``make run``, in start order."""
+    specs = [
+        processes.action_server(settings),
+        processes.rasa_server(settings, model),
+        processes.web_server(settings),
+        processes.dispatcher(settings),
+    ]
+    if settings.sales_inbox_password_hash:
+        specs.append(processes.sales_inbox(settings))
+    return specs
+
+
+def prepare(settings: Settings, log: Callable[[str], None]) -> bool:
+    """Create runtime folders, bring the schema up to date, save spooled leads.
+
+    Returns False, after saying so in one line, when the database is down.
+    """
     settings.var_dir.mkdir(parents=True, exist_ok=True)
-    upgrade(settings.database_url)
+    try:
+        upgrade(settings.database_url)
+    except DatabaseUnreachable as error:
+        log(f"The database is down, starting anyway: {error}. Enquiries are queued until it "
+            "is back; the lead dispatcher then migrates it and saves them.")  # fmt: skip
+        return False
     log("Database schema is up to date.")
     report = replay_spool(unit_of_work_factory(settings.database_url), spool_dir(settings.var_dir))
     if report.replayed:
-        log(f"Saved {report.replayed} lead(s) that were queued while the database was down.")
-
-
-def database_unreachable(error: DatabaseUnreachable) -> int:
-    """Say in one line why nothing started; a traceback would bury the address to check."""
-    print(f"Could not bring the database schema up to date: {error}.", file=sys.stderr)
-    return 1
+        log(f"Saved {len(report.replayed)} lead(s) that were queued while the database was down.")
+    return True
 
 
 def choose_model(settings: Settings, log: Callable[[str], None]) -> Path:
@@ -132,12 +87,37 @@ def choose_model(settings: Settings, log: Callable[[str], None]) -> Path:
     """
     promoted = active_model(settings)
     if promoted is None:
-        return ensure_model(settings.project_dir, settings.models_dir, log=log)
+        model = ensure_model(settings.project_dir, settings.models_dir, log=log)
+        check_model(model, "delete it or run `bot train --force`")
+        return model
     if not promoted.name.endswith(f"{fingerprint(settings.project_dir)}.tar.gz"):
         log("The training data changed since the active model was promoted;")
         log("run `bot admin train` to retrain it through the quality gate.")
+    check_model(promoted, "make another one active with `bot admin activate`")
     log(f"Using the active model {promoted.name}")
     return promoted
+
+
+class DamagedModel(TrainingError):
+    """The model file exists but Rasa could not load it."""
+
+
+def check_model(model: Path, fix: str) -> None:
+    """Raise :class:`DamagedModel` if ``model`` is not a readable Rasa model archive.
+
+    Rasa 3.6 does not exit on a damaged model: it serves without one, answers
+    its health URL and ignores every message, so the supervisor would never
+    see it fail. Saying so here is the only clear way to tell the user.
+    """
+    try:
+        with tarfile.open(model, "r:gz") as archive:
+            names = archive.getnames()
+    except (OSError, EOFError, tarfile.TarError) as error:
+        problem = str(error) or type(error).__name__
+    else:
+        problem = None if "metadata.json" in names else "no metadata.json inside"
+    if problem:
+        raise DamagedModel(f"The model {model} is damaged ({problem}); {fix}.")
 
 
 def print_urls(settings: Settings, log: Callable[[str], None]) -> None:

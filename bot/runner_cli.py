@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 from bot import processes, runner
-from bot.db import DatabaseUnreachable
+from bot.supervisor import Supervisor
 from bot.training import TrainingError, ensure_model
 
 
@@ -44,14 +44,12 @@ def handle_shell(args, settings) -> int:
     except TrainingError as error:
         print(error, file=sys.stderr)
         return 1
-    except DatabaseUnreachable as error:
-        return runner.database_unreachable(error)
-    supervisor = runner.Supervisor(settings)
+    supervisor = Supervisor(settings)
     try:
         if not supervisor.launch(processes.action_server(settings)):
             return 1
         env = processes.rasa_server(settings, model).env
-        command = [sys.executable, "-m", "rasa", "shell", "--model", str(model),
+        command = [sys.executable, "-m", "bot.serving.rasa_server", "shell", "--model", str(model),
                    "--endpoints", "endpoints.yml", "--port", str(settings.rasa_port)]  # fmt: skip
         return subprocess.call(command, cwd=settings.project_dir, env=env)
     finally:

@@ -1,33 +1,64 @@
-"""``bot run`` as a person starts it: a database it cannot reach stops it with one sentence."""
+"""``bot run`` prepares what it can: a database that is down is said once, not a reason to stop;
+a damaged model is named before anything starts."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
+import tarfile
 
-from bot.config import PROJECT_ROOT
-from bot.db.testing import free_port
+import pytest
+
+from bot import runner
+from bot.config import load_settings
+from bot.db import current_revision, dispose_engine, head_revision
+from bot.db.testing import free_port, sqlite_url
+from bot.leads import spool
+from bot.training import TrainingError
+from tests.handoff.conftest import make_submission
 
 
-def test_run_with_an_unreachable_database_says_why_and_where(tmp_path):
+def test_a_database_that_is_down_is_said_once_with_where_and_without_the_password(tmp_path):
     port = free_port()
     url = f"postgresql+psycopg2://postgres:s3cret-pw@127.0.0.1:{port}/test"
-    env = dict(os.environ, BOT_PROJECT_DIR=str(tmp_path), MODELS_DIR=str(tmp_path / "models"),
-               DATABASE_URL=url)  # fmt: skip
-    result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "run"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 1, result.stderr
-    assert "Traceback" not in result.stderr + result.stdout
-    [sentence] = result.stderr.strip().splitlines()
-    assert sentence.startswith("Could not bring the database schema up to date: ")
+    settings = load_settings({"BOT_PROJECT_DIR": str(tmp_path), "DATABASE_URL": url})
+    said = []
+    assert runner.prepare(settings, said.append) is False
+    [sentence] = said
+    assert sentence.startswith("The database is down, starting anyway: cannot connect to the ")
     assert f"127.0.0.1:{port}" in sentence and "DATABASE_URL" in sentence
     assert "s3cret-pw" not in sentence
-    assert not (tmp_path / "models").exists(), "nothing may be trained before the database is up"
+    assert "queued" in sentence, "the visitor's enquiries are not lost, and the user knows it"
+
+
+def test_a_reachable_database_is_migrated_and_spooled_leads_are_saved(tmp_path):
+    url = sqlite_url(tmp_path / "var" / "leads.db")
+    settings = load_settings({"BOT_PROJECT_DIR": str(tmp_path), "DATABASE_URL": url})
+    spool.write(spool.spool_dir(settings.var_dir), make_submission(7))
+    said = []
+    try:
+        assert runner.prepare(settings, said.append) is True
+        assert current_revision(url) == head_revision()
+        assert said == [
+            "Database schema is up to date.",
+            "Saved 1 lead(s) that were queued while the database was down.",
+        ]
+        assert spool.spooled_paths(spool.spool_dir(settings.var_dir)) == []
+    finally:
+        dispose_engine(url)
+
+
+def test_a_damaged_model_is_named_with_what_to_do_before_anything_starts(tmp_path):
+    model = tmp_path / "model-0123456789abcdef.tar.gz"
+    model.write_bytes(b"half a download")
+    with pytest.raises(TrainingError) as raised:  # `bot run` prints it and exits 1
+        runner.check_model(model, "run `bot train --force`")
+    assert str(raised.value).startswith(f"The model {model} is damaged (")
+    assert str(raised.value).endswith("; run `bot train --force`.")
+    assert "\n" not in str(raised.value)
+
+
+def test_a_model_archive_with_its_metadata_passes(tmp_path):
+    (tmp_path / "metadata.json").write_text("{}")
+    model = tmp_path / "model.tar.gz"
+    with tarfile.open(model, "w:gz") as archive:
+        archive.add(tmp_path / "metadata.json", arcname="metadata.json")
+    runner.check_model(model, "unused")

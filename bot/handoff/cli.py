@@ -18,7 +18,7 @@ from typing import Iterator
 
 from sqlalchemy.exc import OperationalError
 
-from bot.db import get_session_factory
+from bot.db import get_session_factory, upgrade
 from bot.handoff import privacy
 from bot.handoff.backoff import Backoff
 from bot.handoff.channels import ChannelConfigError, build_channels
@@ -120,6 +120,7 @@ def dispatch_command(args, settings) -> int:
         backoff=Backoff(base=timedelta(seconds=args.backoff)),
         lease=timedelta(seconds=args.lease),
         spool_directory=spool_dir(settings.var_dir),
+        prepare_database=lambda: upgrade(settings.database_url),  # `bot run` may start without
     )
     with _stop_on_signals() as stop:
         if args.once:

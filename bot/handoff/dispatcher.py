@@ -11,6 +11,10 @@ their message differs.
 Each pass first writes leads spooled while the database was down (see
 :mod:`bot.leads.durable`), so they are saved and handed off without anyone
 having to run ``bot leads replay``.
+The long-lived process outlives database outages, including one at start
+(``bot run`` starts anyway): it logs one line when an outage begins and one
+when it ends, and until the database answers it only retries
+``prepare_database`` (the schema migration), then catches up on the next pass.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from typing import Callable, Dict, List, Sequence
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.db import DatabaseUnreachable
 from bot.db.base import utcnow
 from bot.handoff.backoff import Backoff
 from bot.handoff.channels import Channel, DeliveryError
@@ -42,6 +47,8 @@ log = logging.getLogger(__name__)
 DEFAULT_LEASE = timedelta(minutes=2)  # longer than every channel's timeouts together
 MAX_ERROR_LENGTH = 2000
 SAVED_FROM_SPOOL = "saved"  # a DispatchReport outcome: spooled leads written to the database
+# What a pass raises when the database is down, not migrated or dropped the connection.
+OUTAGE_ERRORS = (DatabaseUnavailable, DatabaseUnreachable, SQLAlchemyError)
 
 
 @dataclass
@@ -72,12 +79,17 @@ class Dispatcher:
         lease: timedelta = DEFAULT_LEASE,
         clock: Callable[[], datetime] = utcnow,
         spool_directory: Path | None = None,
+        prepare_database: Callable[[], object] | None = None,
     ) -> None:
         self.uow_factory, self.outbox, self.channels = uow_factory, outbox, list(channels)
         self.rules, self.max_attempts = rules, max_attempts
         self.backoff, self.lease, self.clock = backoff or Backoff(), lease, clock
         self.spool_directory = spool_directory  # None: leave spooled leads alone
+        # Run by run_forever before its first pass and after each outage (the migration).
+        self.prepare_database = prepare_database
         self._warned_no_channel = False
+        self._outage_since: datetime | None = None
+        self._database_prepared = prepare_database is None
 
     def run_once(self, stop: threading.Event | None = None) -> DispatchReport:
         """Save spooled leads, then deliver every notification due now (until ``stop``)."""
@@ -98,12 +110,35 @@ class Dispatcher:
         log.info("dispatching to %s", ", ".join(c.name for c in self.channels) or "nothing")
         while not stop.is_set():
             try:
+                self._prepare_database()
                 self.run_once(stop)
-            except (DatabaseUnavailable, SQLAlchemyError) as error:
+            except OUTAGE_ERRORS as error:
                 # Claimed rows come back when their lease ends; nothing to undo.
-                log.warning("database unavailable, retrying in %ss: %s", interval, error)
+                self._outage(error, interval)
+            else:
+                self._outage_over()
             stop.wait(interval)
         log.info("dispatcher stopped")
+
+    def _prepare_database(self) -> None:
+        if not self._database_prepared:
+            self.prepare_database()
+            self._database_prepared = True
+
+    def _outage(self, error: Exception, interval: float) -> None:
+        """Log an outage once, not once per poll; prepare the database again once it is back."""
+        self._database_prepared = self.prepare_database is None
+        if self._outage_since is None:
+            self._outage_since = self.clock()
+            error = getattr(error, "orig", None) or error
+            log.warning("database unavailable, retrying every %ss (logged once per outage): "
+                        "%s", interval, str(error).strip().replace("\n", " "))  # fmt: skip
+
+    def _outage_over(self) -> None:
+        if self._outage_since is not None:
+            down_for = (self.clock() - self._outage_since).total_seconds()
+            log.info("database available again after %.0f s; caught up", down_for)
+            self._outage_since = None
 
     def _replay_spool(self, report: DispatchReport) -> None:
         """Write leads spooled while the database was down; they stay spooled while it is."""
@@ -119,9 +154,9 @@ class Dispatcher:
         if replay.replayed:
             log.info("saved %d lead(s) spooled while the database was down: %s",
                      len(replay.replayed), ", ".join(replay.replayed))  # fmt: skip
-        if replay.error:
-            log.warning("%d lead(s) still spooled in %s (database unavailable: %s)",
-                        replay.remaining, self.spool_directory, replay.error)  # fmt: skip
+        if replay.error:  # delivering would fail too: end the pass here
+            raise DatabaseUnavailable(f"{replay.error}; {replay.remaining} lead(s) still "
+                                      f"spooled in {self.spool_directory}")  # fmt: skip
 
     def _warn_no_channel(self) -> None:
         if not self._warned_no_channel:

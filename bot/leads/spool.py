@@ -4,6 +4,10 @@ One JSON file per conversation, named by a hash of the conversation id (ids
 come from the outside world and are not safe file names). Files are written
 to a temporary name, flushed to disk and renamed with ``os.replace``, so a
 crash leaves either the old file or the new one, never half of one.
+
+A submission that cannot be saved at all (unreadable, or refused by the
+database) is set aside as a ``.rejected`` file in the same folder, with the
+reason in it, for a person to look at; nothing replays it.
 """
 
 from __future__ import annotations
@@ -11,11 +15,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import List, Tuple
 
+from bot.atomic_file import write_atomically
 from bot.leads.errors import InvalidSubmission
 from bot.leads.submission import LeadSubmission, submission_from_dict, submission_to_dict
 
@@ -42,33 +47,32 @@ def spool_path(directory: Path, conversation_id: str) -> Path:
 
 def write(directory: Path, submission: LeadSubmission) -> Path:
     """Store ``submission`` durably; a newer submission of the same conversation replaces it."""
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
     target = spool_path(directory, submission.conversation_id)
-    data = json.dumps(submission_to_dict(submission), ensure_ascii=False).encode("utf-8")
-    fd, temp_name = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=SPOOL_SUFFIX)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp_name, target)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
-    _fsync_dir(directory)
-    return target
+    return _write_atomically(target, submission_to_dict(submission))
 
 
-def _fsync_dir(directory: Path) -> None:
-    """Make the rename itself durable (POSIX); Windows cannot open folders."""
-    if os.name != "posix":
-        return
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+def set_aside(directory: Path, submission: LeadSubmission, reason: str) -> Path:
+    """Keep a submission the database refused, with why and when, for a person to look at.
+
+    A later refusal of the same conversation replaces the file: it holds newer answers.
+    """
+    target = spool_path(directory, submission.conversation_id)
+    target = target.with_name(target.name + REJECTED_SUFFIX)
+    data = submission_to_dict(submission)
+    data["set_aside"] = {"at": datetime.now(timezone.utc).isoformat(), "reason": reason}
+    return _write_atomically(target, data)
+
+
+def set_aside_paths(directory: Path) -> List[Path]:
+    """Files set aside for a person (by :func:`set_aside` or :func:`reject`), oldest first."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        return []
+    return sorted(directory.glob("*" + REJECTED_SUFFIX), key=_age)
+
+
+def _write_atomically(target: Path, content: dict) -> Path:
+    return write_atomically(target, json.dumps(content, ensure_ascii=False).encode("utf-8"))
 
 
 def spooled_paths(directory: Path) -> List[Path]:

@@ -3,7 +3,9 @@
 Plain dataclasses so the action server, the spool and the tests can build
 them without a database. :func:`clean_submission` is the single place where
 input is checked; values are otherwise kept verbatim (HTML, SQL and template
-strings are data, never markup or code).
+strings are data, never markup or code). What a visitor typed is never refused
+for its size: it is shortened for storage (see :mod:`bot.visitor_input`). Only
+what our own form got wrong is refused: an unknown buyer type, a bad item.
 """
 
 from __future__ import annotations
@@ -20,11 +22,12 @@ from bot.visitor_input import TextChecks
 TEXT_FIELDS = ("organisation", "name", "email", "phone", "country", "timeline", "budget")
 MAX_TEXT = 1_000
 MAX_NOTES = 20_000
+MAX_MESSAGE = 20_000
 MAX_CONSENT = 5_000
 MAX_PRODUCT = 100
 MAX_QUANTITY = 10_000_000
 
-_CHECKS = TextChecks(InvalidSubmission)
+_CHECKS = TextChecks(InvalidSubmission, shorten=True)
 
 
 @dataclass(frozen=True)
@@ -57,21 +60,22 @@ class LeadReceipt:
 
 
 def clean_submission(submission: LeadSubmission) -> LeadSubmission:
-    """Check a submission and drop NUL characters, which PostgreSQL cannot store in text."""
-    _check_identity(submission)
+    """The submission as it can be stored: checked, unstorable characters dropped,
+    over-long values shortened. Cleaning a cleaned submission changes nothing."""
+    _check_buyer_type(submission)
     changes: Dict[str, Any] = {
         name: _CHECKS.text(name, getattr(submission, name), MAX_TEXT) for name in TEXT_FIELDS
     }
+    changes["conversation_id"] = _CHECKS.conversation_id(submission.conversation_id)
     changes["notes"] = _CHECKS.text("notes", submission.notes, MAX_NOTES)
     changes["consent_text"] = _CHECKS.text("consent_text", submission.consent_text, MAX_CONSENT)
     changes["items"] = tuple(_item(item) for item in submission.items)
-    changes["transcript"] = tuple(_CHECKS.message(m, MAX_NOTES) for m in submission.transcript)
+    changes["transcript"] = tuple(_CHECKS.transcript(submission.transcript, MAX_MESSAGE))
     changes["consent_given_at"] = _consent_time(submission)
     return dataclasses.replace(submission, **changes)
 
 
-def _check_identity(submission: LeadSubmission) -> None:
-    _CHECKS.conversation_id(submission.conversation_id)
+def _check_buyer_type(submission: LeadSubmission) -> None:
     if submission.buyer_type not in BUYER_TYPES:
         raise InvalidSubmission(f"buyer_type must be one of {', '.join(BUYER_TYPES)}")
 

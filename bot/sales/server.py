@@ -1,28 +1,34 @@
 """The sales inbox HTTP server: login, lead list, lead detail and status changes.
 
 Standard-library ``ThreadingHTTPServer`` like the demo site, on its own port
-(SALES_INBOX_PORT) so it can be firewalled apart from the public pages. It
-keeps no state of its own: sessions are signed cookies (``sessions.py``) and
-leads live in the database, so several instances can share the traffic.
+(SALES_INBOX_PORT) so it can be firewalled apart from the public pages.
+Sessions are signed cookies (``sessions.py``) and leads live in the database;
+the one thing instances share besides is the record of signed-out sessions, a
+file under the var dir (``revocation.py``), so instances on one machine can
+share the traffic. Login throttling (``throttle.py``) is kept per process.
+Malformed and hostile requests are refused by
+:class:`bot.http_serving.GuardedRequestHandler`, as on the demo site.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import re
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from typing import Callable, Dict, Tuple
+from typing import Callable, Dict, Iterable, Tuple
 from urllib.parse import parse_qs, urlsplit
 
 from bot.config import Settings
 from bot.handoff.rules import Rules, RulesError, load_rules
-from bot.http_serving import LocalHTTPServer, serve_until_stopped
+from bot.http_serving import GuardedRequestHandler, LocalHTTPServer, serve_until_stopped
 from bot.leads.errors import DatabaseUnavailable, InvalidStatusChange, LeadNotFound
 from bot.leads.unit_of_work import unit_of_work_factory
 from bot.sales import views
 from bot.sales.passwords import PasswordHashError, check_hash
+from bot.sales.revocation import FILE_NAME as REVOKED_FILE
+from bot.sales.revocation import RevokedSessions
 from bot.sales.sessions import SESSION_LIFETIME, Session, SessionSigner
 from bot.sales.throttle import LoginThrottle
 
@@ -30,6 +36,9 @@ log = logging.getLogger(__name__)
 
 CSS_FILE = Path(__file__).resolve().parent / "static" / "inbox.css"
 COOKIE = "sales_inbox_session"
+DEVICE_COOKIE = "sales_inbox_device"  # only sent to /login, see _throttle_key
+DEVICE_LIFETIME = 180 * 24 * 60 * 60
+ACCOUNT = "team"  # one shared password; with personal accounts, key by the checked name
 MAX_FORM_BYTES = 64 * 1024
 HEALTH_PATH = "/healthz"
 _LEAD = re.compile(r"^/leads/([A-Za-z0-9-]{1,32})(/status)?$")
@@ -51,25 +60,33 @@ class InboxServer(LocalHTTPServer):
     """The HTTP server plus what its handlers need: signer, database and scoring rules."""
 
     def __init__(self, address, password_hash: str, uow_factory: Callable, rules: Rules,
-                 session_lifetime: int = SESSION_LIFETIME) -> None:  # fmt: skip
+                 session_lifetime: int = SESSION_LIFETIME, *,
+                 revoked: RevokedSessions | None = None, throttle: LoginThrottle | None = None,
+                 secure_cookies: bool = False) -> None:  # fmt: skip
         self.password_hash = password_hash
         self.signer = SessionSigner.from_password_hash(password_hash, lifetime=session_lifetime)
         self.uow_factory = uow_factory
         self.rules = rules
-        self.throttle = LoginThrottle()
+        self.revoked = RevokedSessions() if revoked is None else revoked
+        self.throttle = LoginThrottle() if throttle is None else throttle
+        self.secure_cookies = secure_cookies
         self.css = CSS_FILE.read_bytes()
         super().__init__(address, InboxHandler)
 
 
-class InboxHandler(BaseHTTPRequestHandler):
+class InboxHandler(GuardedRequestHandler):
     """Routes requests to :mod:`bot.sales.views`; owns cookies, forms and headers."""
 
     server: InboxServer
+    methods = ("GET", "HEAD", "POST")
     server_version = "SalesInbox"
     sys_version = ""
 
     def do_GET(self) -> None:
         self._dispatch(self._get)
+
+    def do_HEAD(self) -> None:
+        self._dispatch(self._get)  # _send leaves the body out
 
     def do_POST(self) -> None:
         self._dispatch(self._post)
@@ -121,7 +138,8 @@ class InboxHandler(BaseHTTPRequestHandler):
         if not self.server.signer.check_csrf(session, form.get("csrf")):
             return self._page(HTTPStatus.FORBIDDEN, views.csrf_refused())
         if path == "/logout":
-            return self._redirect("/login", cookie=_cookie("", 0, self._secure()))
+            self.server.revoked.revoke(session)  # a copy of the cookie must not outlive this
+            return self._redirect("/login", cookies=[self._cookie(COOKIE, "", 0)])
         match = _LEAD.match(path)
         if not (match and match.group(2)):
             return self._page(HTTPStatus.NOT_FOUND, views.not_found(form.get("csrf")))
@@ -134,27 +152,49 @@ class InboxHandler(BaseHTTPRequestHandler):
         self._redirect(f"/leads/{reference}?updated=1")
 
     def _login(self, form: Dict[str, str]) -> None:
-        client = self.client_address[0]
         next_path = views.safe_next(form.get("next"))
-        if self.server.throttle.blocked(client):
-            message = "Too many wrong passwords. Wait a few minutes and try again."
-            return self._page(HTTPStatus.TOO_MANY_REQUESTS, views.login_form(next_path, message))
+        key = self._throttle_key()
+        wait = math.ceil(self.server.throttle.admit(key))
+        if wait:
+            message = f"Too many wrong passwords. Wait {wait} second{'s' * (wait > 1)} and retry."
+            page = views.login_form(next_path, message)
+            return self._page(HTTPStatus.TOO_MANY_REQUESTS, page, [("Retry-After", str(wait))])
         if not views.password_matches(self.server, form.get("password", "")):
-            self.server.throttle.failed(client)
             message = "That password is not right."
             return self._page(HTTPStatus.UNAUTHORIZED, views.login_form(next_path, message))
-        self.server.throttle.succeeded(client)
-        token = self.server.signer.issue()
-        self._redirect(
-            next_path, cookie=_cookie(token, self.server.signer.lifetime, self._secure())
-        )
+        self.server.throttle.succeeded(key)
+        signer = self.server.signer
+        device = self._cookie(DEVICE_COOKIE, signer.issue_device(), DEVICE_LIFETIME, "/login")
+        session = self._cookie(COOKIE, signer.issue(), signer.lifetime)
+        self._redirect(next_path, cookies=[device, session])
+
+    def _throttle_key(self) -> Tuple[str, str]:
+        """Whose wrong passwords slow this login down.
+
+        A browser that signed in before has its own key, so a guesser behind
+        the same proxy address cannot slow the team down; any other attempt
+        counts for the account and the client address.
+        """
+        device = self.server.signer.verify_device(self._cookie_value(DEVICE_COOKIE))
+        return ("device", device) if device else (ACCOUNT, self.client_address[0])
 
     def _session(self) -> Session | None:
-        return self.server.signer.verify(_cookie_value(self.headers.get("Cookie", ""), COOKIE))
+        session = self.server.signer.verify(self._cookie_value(COOKIE))
+        if session is None or self.server.revoked.is_revoked(session):
+            return None
+        return session
+
+    def _cookie_value(self, name: str) -> str | None:
+        return _cookie_value(self.headers.get("Cookie", ""), name)
+
+    def _cookie(self, name: str, value: str, max_age: int, path: str = "/") -> str:
+        flags = f"; Path={path}; Max-Age={max_age}; HttpOnly; SameSite=Strict"
+        return f"{name}={value}{flags}{'; Secure' if self._secure() else ''}"
 
     def _secure(self) -> bool:
-        """Behind a TLS-terminating proxy the cookie must only travel over HTTPS."""
-        return self.headers.get("X-Forwarded-Proto", "").lower() == "https"
+        """Cookies travel only over HTTPS when so configured or a TLS proxy says so."""
+        forwarded = self.headers.get("X-Forwarded-Proto", "").lower() == "https"
+        return self.server.secure_cookies or forwarded
 
     def _form(self) -> Dict[str, str] | None:
         try:
@@ -166,33 +206,30 @@ class InboxHandler(BaseHTTPRequestHandler):
             return None
         return _first_values(self.rfile.read(length).decode("utf-8", "replace"))
 
-    def _page(self, status: int, body: str) -> None:
-        self._send(status, body.encode("utf-8"), "text/html; charset=utf-8", HTML_HEADERS)
+    def _page(self, status: int, body: str, headers: Iterable[Tuple[str, str]] = ()) -> None:
+        headers = [*HTML_HEADERS.items(), *headers]
+        self._send(status, body.encode("utf-8"), "text/html; charset=utf-8", headers)
 
-    def _redirect(self, location: str, cookie: str | None = None) -> None:
-        headers = {"Location": location, "Cache-Control": "no-store"}
-        if cookie is not None:
-            headers["Set-Cookie"] = cookie
+    def _redirect(self, location: str, cookies: Iterable[str] = ()) -> None:
+        headers = [("Location", location), ("Cache-Control", "no-store")]
+        headers += [("Set-Cookie", cookie) for cookie in cookies]
         self._send(HTTPStatus.SEE_OTHER, b"", "text/plain; charset=utf-8", headers)
 
-    def _send(self, status: int, body: bytes, content_type: str, headers=None) -> None:
+    def _send(self, status: int, body: bytes, content_type: str,
+              headers: Iterable[Tuple[str, str]] = ()) -> None:  # fmt: skip
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("X-Content-Type-Options", "nosniff")
-        for name, value in (headers or {}).items():
+        for name, value in headers:
             self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(body)
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
 
 def _first_values(query: str) -> Dict[str, str]:
     return {key: values[0] for key, values in parse_qs(query, keep_blank_values=True).items()}
-
-
-def _cookie(token: str, max_age: int, secure: bool) -> str:
-    flags = f"; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Strict"
-    return f"{COOKIE}={token}{flags}{'; Secure' if secure else ''}"
 
 
 def _cookie_value(header: str, name: str) -> str | None:
@@ -204,8 +241,13 @@ def _cookie_value(header: str, name: str) -> str | None:
     return None
 
 
-def make_server(settings: Settings, port: int | None = None) -> InboxServer:
-    """A bound, not yet serving inbox; ``port=0`` picks a free port (for tests)."""
+def make_server(
+    settings: Settings, port: int | None = None, throttle: LoginThrottle | None = None
+) -> InboxServer:
+    """A bound, not yet serving inbox; ``port=0`` picks a free port (for tests).
+
+    ``throttle`` replaces the default login throttle (tests use tiny delays).
+    """
     password_hash = settings.sales_inbox_password_hash
     if not password_hash:
         raise InboxConfigError(
@@ -221,7 +263,15 @@ def make_server(settings: Settings, port: int | None = None) -> InboxServer:
         raise InboxConfigError(f"the scoring rules are not usable: {error}") from None
     chosen_port = settings.sales_inbox_port if port is None else port
     address: Tuple[str, int] = (settings.bind_host, chosen_port)
-    return InboxServer(address, password_hash, unit_of_work_factory(settings.database_url), rules)
+    return InboxServer(
+        address,
+        password_hash,
+        unit_of_work_factory(settings.database_url),
+        rules,
+        revoked=RevokedSessions(settings.var_dir / REVOKED_FILE),
+        throttle=throttle,
+        secure_cookies=settings.sales_inbox_secure_cookies,
+    )
 
 
 def serve(settings: Settings, port: int | None = None) -> None:

@@ -5,8 +5,13 @@ signed with HMAC-SHA256 under a key derived from the password hash. Any
 instance configured with the same hash accepts it (two instances behind a
 load balancer work), and changing the password signs everyone out.
 
-Logging out clears the cookie in the browser; a copied cookie stays valid
-until it expires (:data:`SESSION_LIFETIME`), the price of storing nothing.
+Signing out clears the cookie in the browser and records the session as
+ended (``revocation.py``), so a copied cookie is refused from then on rather
+than until it expires (:data:`SESSION_LIFETIME`).
+
+The same key signs a *device mark*: a long-lived cookie given to a browser that
+signed in, so that its later logins are throttled apart from everyone else
+behind the same address (``throttle.py``).
 """
 
 from __future__ import annotations
@@ -67,6 +72,18 @@ class SessionSigner:
             return None
         expires = int(parts[0])
         return Session(parts[1], expires) if expires > self._clock() else None
+
+    def issue_device(self) -> str:
+        """A new device mark: a random id and its signature."""
+        device = secrets.token_urlsafe(12)
+        return f"{device}.{self._sign('device', device)}"
+
+    def verify_device(self, token: str | None) -> str | None:
+        """The device id in ``token``, or ``None`` if it is forged or garbled."""
+        device, _, signature = (token or "").partition(".")
+        if not device or len(device) > 32 or not _same(signature, self._sign("device", device)):
+            return None
+        return device
 
     def csrf_token(self, session: Session) -> str:
         """The token every form of this session must send back with a POST."""

@@ -3,7 +3,8 @@
 It serves ``bot/web/static/`` and writes the Rasa URL the widget should talk to
 into the HTML pages (the ``{{BOT_URL}}`` placeholder in the script tag), so the
 same files work on a laptop and behind a real domain. The Content-Security-Policy
-of the pages allows ``connect-src`` to exactly that bot origin.
+of the pages allows ``connect-src`` to exactly that bot origin. Malformed and
+hostile requests are refused by :class:`bot.http_serving.GuardedRequestHandler`.
 """
 
 from __future__ import annotations
@@ -11,13 +12,12 @@ from __future__ import annotations
 import html
 import logging
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Tuple
 from urllib.parse import unquote, urlsplit
 
 from bot.config import Settings
-from bot.http_serving import LocalHTTPServer, serve_until_stopped
+from bot.http_serving import GuardedRequestHandler, LocalHTTPServer, serve_until_stopped
 
 log = logging.getLogger(__name__)
 
@@ -82,10 +82,11 @@ class WebServer(LocalHTTPServer):
         super().__init__(address, StaticHandler)
 
 
-class StaticHandler(BaseHTTPRequestHandler):
+class StaticHandler(GuardedRequestHandler):
     """GET/HEAD for the files in the static directory, nothing else."""
 
     server: WebServer
+    methods = ("GET", "HEAD")
     server_version = "SoleCareWeb"
     sys_version = ""
 
@@ -100,20 +101,30 @@ class StaticHandler(BaseHTTPRequestHandler):
 
     def _serve(self, include_body: bool) -> None:
         path = self._resolve(self.path)
-        if path is None:
+        try:
+            body = None if path is None else path.read_bytes()
+        except OSError as error:  # e.g. a file without read permission
+            log.warning("cannot read %s: %s", path, error)
+            body = None
+        if body is None:
             self._send(HTTPStatus.NOT_FOUND, b"Not found\n", ".txt", include_body)
             return
-        body = path.read_bytes()
         if path.suffix == ".html":
             body = self._inject_bot_url(body)
         self._send(HTTPStatus.OK, body, path.suffix, include_body)
 
     def _resolve(self, raw_path: str) -> Path | None:
-        """Map a request path to a file inside the static directory, or ``None``."""
+        """Map a request path to a file inside the static directory, or ``None``.
+
+        A name the file system refuses (too long, say) is simply not a file here.
+        """
         name = unquote(urlsplit(raw_path).path).lstrip("/") or "index.html"
-        candidate = (self.server.static_dir / name).resolve()
-        inside = self.server.static_dir in candidate.parents
-        return candidate if inside and candidate.is_file() else None
+        try:
+            candidate = (self.server.static_dir / name).resolve()
+            inside = self.server.static_dir in candidate.parents
+            return candidate if inside and candidate.is_file() else None
+        except (OSError, ValueError):
+            return None
 
     def _inject_bot_url(self, body: bytes) -> bytes:
         escaped = html.escape(self.server.bot_url, quote=True)

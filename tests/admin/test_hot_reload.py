@@ -82,6 +82,8 @@ def test_activate_swaps_the_model_of_the_running_server(
         sender = "hot-reload-visitor"
         assert any(running.texts(sender, "hello")), "no reply before the reload"
         assert _served_model(running.url) == first.name
+        command_line = Path(f"/proc/{rasa.pid}/cmdline").read_bytes()
+        assert TOKEN.encode() not in command_line, "the API token is visible in `ps`"
 
         # The API is protected: no token or a wrong one is refused, and so is a reload.
         for token in (None, "wrong-token"):

@@ -8,13 +8,14 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import text as sql
 
 from actions.lead_form import ActionAskConsent, ActionStartLead, ValidateLeadForm
 from actions.lead_interruptions import ActionCancelLead
 from actions.lead_submit import ActionSubmitLead
-from bot.db import dispose_engine, upgrade
+from bot.db import dispose_engine, get_engine, upgrade
 from bot.db.testing import sqlite_url
-from bot.leads import services
+from bot.leads import services, spool
 from bot.leads.intake import fields as f
 from bot.leads.unit_of_work import unit_of_work_factory
 from tests.intake.conftest import NOW
@@ -24,10 +25,13 @@ DOMAIN = {"forms": {"lead_form": {"required_slots": list(f.FORM_SLOTS)}}, "slots
 
 
 def make_tracker(
-    text: str = "", slots: Dict[str, Any] | None = None, events: List[dict] | None = None
+    text: str = "",
+    slots: Dict[str, Any] | None = None,
+    events: List[dict] | None = None,
+    sender_id: str = "visitor-1",
 ) -> Tracker:
     return Tracker(
-        sender_id="visitor-1",
+        sender_id=sender_id,
         slots={"requested_slot": None, **(slots or {})},
         latest_message={"text": text, "intent": {"name": "inform"}, "entities": []},
         events=events or [],
@@ -119,6 +123,44 @@ def test_submit_queues_the_lead_when_the_database_is_down(dispatcher, tmp_path):
     assert events[f.REFERENCE] is None
     assert "will reach our sales team shortly" in dispatcher.messages[0]["text"]
     assert list((tmp_path / "spool").glob("*.json"))
+
+
+def _long_conversation() -> List[dict]:
+    return [
+        {"event": "user" if i % 2 else "bot", "timestamp": 1767268800.0 + i,
+         "text": "x" * 50_000 if i == 7 else f"turn {i}"}
+        for i in range(400)
+    ]  # fmt: skip
+
+
+def test_submit_saves_a_long_enquiry_from_a_long_sender_id(dispatcher, uow_factory, tmp_path):
+    slots = {**FILLED, f.CONFIRMED: True, f.NOTES: "n" * 30_000 + "\x00"}
+    tracker = make_tracker("Submit", slots, _long_conversation(), sender_id="s" * 300)
+    action = ActionSubmitLead(uow_factory, lambda: tmp_path / "spool")
+    reference = as_dict(action.run(dispatcher, tracker, {}))[f.REFERENCE]
+    assert reference in dispatcher.messages[0]["text"]
+    lead = services.get_lead(uow_factory(), reference)
+    assert lead["notes"].startswith("nnn") and "[shortened" in lead["notes"]
+    assert lead["transcript"][-1]["text"] == "turn 399"
+    again = as_dict(action.run(dispatcher, tracker, {}))[f.REFERENCE]
+    assert again == reference and len(services.list_leads(uow_factory())) == 1
+
+
+def test_an_enquiry_the_database_refuses_is_set_aside_not_failed(dispatcher, tmp_path):
+    url = sqlite_url(tmp_path / "leads.db")
+    upgrade(url)
+    with get_engine(url).begin() as connection:
+        connection.execute(sql("CREATE TRIGGER refuse BEFORE INSERT ON leads "
+                               "BEGIN SELECT RAISE(ABORT, 'refused'); END"))  # fmt: skip
+    action = ActionSubmitLead(unit_of_work_factory(url), lambda: tmp_path / "spool")
+    events = as_dict(
+        action.run(dispatcher, make_tracker("Submit", {**FILLED, f.CONFIRMED: True}), {})
+    )
+    dispose_engine(url)
+    assert events[f.REFERENCE] is None
+    assert "will reach our sales team shortly" in dispatcher.messages[0]["text"]
+    (kept,) = spool.set_aside_paths(tmp_path / "spool")
+    assert spool.load(kept).submission.email == "jo@example.com"
 
 
 def test_cancel_clears_every_answer(dispatcher):

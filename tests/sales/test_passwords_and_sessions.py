@@ -1,11 +1,12 @@
-"""Password hashing and signed sessions: the two things that keep the inbox closed."""
+"""Password hashing, signed sessions, sign-out records and the login brake."""
 
 from __future__ import annotations
 
 import pytest
 
 from bot.sales.passwords import PasswordHashError, check_hash, hash_password, verify_password
-from bot.sales.sessions import SessionSigner
+from bot.sales.revocation import RevokedSessions
+from bot.sales.sessions import Session, SessionSigner
 from bot.sales.throttle import LoginThrottle
 
 FAST = dict(n=2**10)  # the format and checks are the same; only the cost is lower
@@ -105,12 +106,75 @@ def test_csrf_token_belongs_to_its_session():
     assert not signer.check_csrf(mine, "ünïcode")
 
 
-def test_throttle_blocks_after_repeated_failures_then_forgets():
+def test_device_marks_are_signed_and_tied_to_the_key():
+    signer = SessionSigner(b"k" * 32)
+    mark = signer.issue_device()
+    device = signer.verify_device(mark)
+    assert device and mark.startswith(device + ".")
+    assert signer.verify_device(signer.issue_device()) != device
+    for forged in (f"{device}.x", f"other.{mark.split('.')[1]}", device, "", None, "ñ.é"):
+        assert signer.verify_device(forged) is None, forged
+    assert SessionSigner(b"j" * 32).verify_device(mark) is None
+    session = signer.verify(signer.issue())
+    assert signer.verify_device(f"{session.nonce}.{signer.csrf_token(session)}") is None
+
+
+def test_throttle_delays_grow_and_are_capped():
+    throttle = LoginThrottle(free_attempts=2, base_delay=1, max_delay=30)
+    assert [throttle.delay(n) for n in range(1, 10)] == [0, 0, 1, 2, 4, 8, 16, 30, 30]
+    assert throttle.delay(10**6) == 30  # no overflow after a very long attack
+
+
+def test_throttle_waits_then_admits_and_keys_are_separate():
     clock = Clock(0.0)
-    throttle = LoginThrottle(max_failures=3, window=60, clock=clock)
-    for _ in range(3):
-        assert not throttle.blocked("10.0.0.1")
-        throttle.failed("10.0.0.1")
-    assert throttle.blocked("10.0.0.1") and not throttle.blocked("10.0.0.2")
+    throttle = LoginThrottle(free_attempts=1, base_delay=2, max_delay=30, clock=clock)
+    assert throttle.admit("a") == 0 and throttle.admit("a") == 0
+    assert throttle.admit("a") == 2  # refused attempts are not counted...
+    clock.now = 1.5
+    assert throttle.admit("a") == 0.5  # ...and do not lengthen the wait
+    assert throttle.admit("b") == 0
+    clock.now = 2
+    assert throttle.admit("a") == 0
+    throttle.succeeded("a")
+    assert throttle.admit("a") == 0 and throttle.admit("a") == 0
+
+
+def test_throttle_memory_is_bounded():
+    clock = Clock(0.0)
+    throttle = LoginThrottle(forget_after=60, max_keys=100, clock=clock)
+    for n in range(1000):
+        throttle.admit(f"10.0.{n // 256}.{n % 256}")
+    assert len(throttle) == 100
     clock.now = 61
-    assert not throttle.blocked("10.0.0.1")
+    throttle.admit("10.9.9.9")
+    assert len(throttle) == 1
+
+
+def test_revoked_sessions_in_memory():
+    clock = Clock()
+    revoked = RevokedSessions(clock=clock)
+    session, other = Session("n1", int(clock.now) + 60), Session("n2", int(clock.now) + 120)
+    revoked.revoke(session)
+    assert revoked.is_revoked(session) and not revoked.is_revoked(other)
+    clock.now += 61
+    revoked.revoke(other)  # recording forgets sessions that have expired anyway
+    assert len(revoked) == 1
+
+
+def test_revoked_sessions_file_is_shared_and_compacted(tmp_path):
+    clock = Clock()
+    path = tmp_path / "var" / "signed-out.txt"
+    first, second = RevokedSessions(path, clock=clock), RevokedSessions(path, clock=clock)
+    short, long = Session("short", int(clock.now) + 10), Session("long", int(clock.now) + 100)
+    first.revoke(short)
+    first.revoke(long)
+    assert second.is_revoked(short) and second.is_revoked(long)
+    with open(path, "a") as file:
+        file.write("garbage line\n12 ../../x\n")
+    clock.now += 11
+    restarted = RevokedSessions(path, clock=clock)
+    assert restarted.is_revoked(long) and not restarted.is_revoked(short)
+    assert path.read_text() == f"{long.expires} long\n"
+    third = Session("third", int(clock.now) + 100)
+    first.revoke(third)
+    assert second.is_revoked(third) and restarted.is_revoked(third)
