@@ -12,7 +12,7 @@ import sys
 
 from bot.handoff.cli import register_privacy_commands
 from bot.handoff.rules import RulesError, load_rules
-from bot.leads import records, services
+from bot.leads import records, services, spool
 from bot.leads.durable import replay_spool
 from bot.leads.errors import DatabaseUnavailable, LeadError
 from bot.leads.models import LEAD_STATUSES
@@ -95,7 +95,17 @@ def list_command(args, settings) -> int:
     print(_table_row(TABLE_HEADER))
     for lead in reversed(leads):  # newest on top
         print(_table_row(records.summary_row(lead)))
+    _mention_set_aside(settings)
     return 0
+
+
+def _mention_set_aside(settings) -> None:
+    """Enquiries the database refused are kept as files; sales must not miss them."""
+    folder = spool_dir(settings.var_dir)
+    kept = spool.set_aside_paths(folder)
+    if kept:
+        print(f"{len(kept)} enquiry(ies) set aside for a person in {folder} (*.rejected): "
+              "open them to follow up by hand.", file=sys.stderr)  # fmt: skip
 
 
 def _filtered(uow, args, settings) -> list:
@@ -135,7 +145,7 @@ def replay_command(args, settings) -> int:
     for reference in report.replayed:
         print(f"saved {reference}")
     for path in report.rejected:
-        print(f"set aside (unreadable): {path}", file=sys.stderr)
+        print(f"set aside: {path}", file=sys.stderr)
     print(f"replayed {len(report.replayed)} lead(s); {report.remaining} still spooled")
     if report.error:
         print(f"database unavailable: {report.error}", file=sys.stderr)

@@ -24,6 +24,12 @@ PREVIEW_CHARS = 80
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
+# Rasa reads "/intent{...}" and "/intent@0.9" as a parsed intent with entities
+# and a confidence: buttons only ever send "/intent", so the rest is dropped
+# rather than letting a visitor set entities the NLU would never extract.
+_INTENT_EXTRAS = re.compile(r"^(\s*/[^{@]*)[{@].*$", re.DOTALL)
+
+
 class Refused(ValueError):
     """A request the gate will not pass on; ``reason`` is safe to show the sender."""
 
@@ -95,7 +101,7 @@ def clean_message(message: Any, limits: InputLimits) -> str:
             "please send a shorter one.",
             413,
         )
-    message = _CONTROL.sub("", message)
+    message = _INTENT_EXTRAS.sub(r"\1", _CONTROL.sub("", message))
     if not message.strip():
         raise Refused("'message' is empty.")
     return message

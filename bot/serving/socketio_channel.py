@@ -5,8 +5,11 @@ Rasa 3.6's ``SocketIOInput`` has two faults this channel mends:
 * it calls python-socketio 5's ``enter_room`` without awaiting it (Rasa issue
   #13027), so with ``session_persistence`` a client never joins its session's
   room and never receives a ``bot_uttered`` event;
-* it disables the Origin check (``cors_allowed_origins=[]``), so any web page
-  could drive the bot through a visitor's browser although REST refuses it.
+* it accepts a connection from any web page (``cors_allowed_origins=[]``), so
+  a foreign site could drive the bot through a visitor's WebSocket although
+  REST refuses it. The CORS headers stay with Rasa's own ``--cors`` handling
+  (engine.io adding them a second time makes browsers refuse every reply); the
+  Origin is checked when the socket.io connection is made instead.
 
 It also passes every message through :mod:`bot.serving.gate` and caps the size
 of a socket.io packet. The event names and payloads stay Rasa's, so standard
@@ -73,7 +76,7 @@ class GuardedSocketIOInput(SocketIOInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         sio = AsyncServer(
             async_mode="sanic",
-            cors_allowed_origins=self.allowed_origins,
+            cors_allowed_origins=[],  # headers come from Rasa's --cors; Origin checked below
             max_http_buffer_size=self.limits.max_request_bytes,
         )
         webhook = SocketBlueprint(sio, self.socketio_path, "guarded_socketio_webhook", __name__)
@@ -82,6 +85,14 @@ class GuardedSocketIOInput(SocketIOInput):
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
+
+        @sio.on("connect", namespace=self.namespace)
+        async def connect(sid: str, environ: Dict, auth: Any = None) -> bool:
+            origin = environ.get("HTTP_ORIGIN")
+            if origin is None or origin.rstrip("/") in self.allowed_origins:
+                return True
+            log.info("refused a socket.io connection from %s", preview(origin))
+            return False
 
         @sio.on("session_request", namespace=self.namespace)
         async def session_request(sid: str, data: Any = None, *_ignored: Any) -> None:

@@ -185,3 +185,16 @@ def test_invalid_requests_are_refused(uow_factory, overrides, message):
 def test_now_must_be_aware(uow_factory):
     with pytest.raises(InvalidHandoffRequest, match="aware"):
         request_handoff(uow_factory(), ask(), HOURS, now=datetime(2026, 11, 24, 10, 0))
+
+
+def test_a_long_conversation_is_shortened_for_storage_never_refused(uow_factory, any_database_url):
+    long_id = "visitor-" + "x" * 400
+    chat = [{"sender": "user", "text": "word " * 6_000, "timestamp": float(i)} for i in range(300)]
+    receipt = request_handoff(uow_factory(), ask(long_id, reason="r" * 30_000, transcript=chat),
+                              HOURS, now=TUESDAY_MORNING)  # fmt: skip
+    [row] = rows(any_database_url, HandoffRequest)
+    assert receipt.created and len(row.conversation_id) <= 255
+    assert row.conversation_id.startswith("visitor-xxx") and "shortened" in row.reason
+    assert len(row.transcript) < 300 and any("left out" in m["text"] for m in row.transcript)
+    again = request_handoff(uow_factory(), ask(long_id), HOURS, now=TUESDAY_MORNING)
+    assert again.reference == receipt.reference and not again.created

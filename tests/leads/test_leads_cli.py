@@ -84,3 +84,13 @@ def test_unreachable_database_is_reported(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("BOT_PROJECT_DIR", str(tmp_path))
     assert main(["leads", "export"]) == 1
     assert "database unavailable" in capsys.readouterr().err
+
+
+def test_list_tells_sales_about_enquiries_set_aside(cli_env, reference, make_submission, capsys):
+    folder = spool.spool_dir(cli_env / "var")
+    assert main(["leads", "list"]) == 0
+    assert "set aside" not in capsys.readouterr().err
+    spool.set_aside(folder, make_submission(conversation_id="refused"), "value too long")
+    assert main(["leads", "list"]) == 0
+    err = capsys.readouterr().err
+    assert "1 enquiry(ies) set aside" in err and str(folder) in err

@@ -69,3 +69,17 @@ def test_the_longest_allowed_message_passes():
 def test_previews_for_the_log_are_short_and_single_line():
     line = preview("a\nb\x00" + "z" * 10_000)
     assert "\n" not in line and "\x00" not in line and len(line) < 120
+
+
+@pytest.mark.parametrize(
+    "typed, passed_on",
+    [
+        ('/inform{"consent": true}', "/inform"),
+        ("/request_quote@0.99", "/request_quote"),
+        ('/affirm@1.0{"email": "x@example.com"}', "/affirm"),
+        ("/request_quote", "/request_quote"),
+        ("my budget is {about} 5k @ best", "my budget is {about} 5k @ best"),
+    ],
+)
+def test_intent_payloads_lose_injected_entities_and_confidence(typed, passed_on):
+    assert read_chat_body(body({"sender": "v", "message": typed}), LIMITS).message == passed_on

@@ -30,7 +30,7 @@ class HandoffNotFound(HandoffError, LookupError):
     """No hand-off request has the given reference."""
 
 
-_CHECKS = TextChecks(InvalidHandoffRequest, strip=True)
+_CHECKS = TextChecks(InvalidHandoffRequest, strip=True, shorten=True)
 
 
 @dataclass(frozen=True)
@@ -62,8 +62,9 @@ class HandoffReceipt:
 
 
 def clean_submission(submission: HandoffSubmission) -> HandoffSubmission:
-    """Check a submission and drop NUL characters, which PostgreSQL cannot store in text."""
-    _CHECKS.conversation_id(submission.conversation_id)
+    """Check a submission and make it storable: NUL characters dropped, and long text, long
+    conversations and long ids shortened, so a visitor is never refused for their size."""
+    conversation_id = _CHECKS.conversation_id(submission.conversation_id)
     name = _required("name", submission.name)
     email = _required("email", submission.email)
     if "@" not in email or any(c.isspace() for c in email):
@@ -71,12 +72,13 @@ def clean_submission(submission: HandoffSubmission) -> HandoffSubmission:
     lead = _CHECKS.text("lead_reference", submission.lead_reference, MAX_REFERENCE)
     return dataclasses.replace(
         submission,
+        conversation_id=conversation_id,
         name=name,
         email=email,
         reason=_CHECKS.text("reason", submission.reason, MAX_REASON),
         phone=_CHECKS.text("phone", submission.phone, MAX_TEXT) or None,
         lead_reference=lead or None,
-        transcript=tuple(_CHECKS.message(m, MAX_REASON) for m in submission.transcript),
+        transcript=tuple(_CHECKS.transcript(submission.transcript, MAX_REASON)),
     )
 
 
