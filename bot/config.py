@@ -56,8 +56,8 @@ class Settings:
     sales_inbox_secure_cookies: bool = False  # cookies only over HTTPS (Secure attribute)
     # Serving limits and the action server's lock (bot/serving): every chat
     # channel refuses what is over these before it reaches the model.
-    max_message_chars: int = 5_000
-    max_request_bytes: int = 64 * 1024
+    max_message_chars: int = 10_000
+    max_request_bytes: int = 256 * 1024
     action_bind_host: str = "127.0.0.1"
     action_server_token: str | None = field(default=None, repr=False)
 
@@ -228,8 +228,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         sales_inbox_port=_port(env, "SALES_INBOX_PORT", 8001),
         sales_inbox_password_hash=env.get("SALES_INBOX_PASSWORD_HASH", "").strip() or None,
         sales_inbox_secure_cookies=_flag(env, "SALES_INBOX_SECURE_COOKIES"),
-        max_message_chars=_positive_int(env, "MAX_MESSAGE_CHARS", 5_000),
-        max_request_bytes=_positive_int(env, "MAX_REQUEST_BYTES", 64 * 1024),
+        max_message_chars=_positive_int(env, "MAX_MESSAGE_CHARS", 10_000),
+        max_request_bytes=_positive_int(env, "MAX_REQUEST_BYTES", 256 * 1024),
         action_bind_host=env.get("ACTION_BIND_HOST", "").strip() or "127.0.0.1",
         action_server_token=env.get("ACTION_SERVER_TOKEN", "").strip() or None,
         **_handoff_settings(env, project_dir),

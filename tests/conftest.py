@@ -37,8 +37,13 @@ def rasa_server(trained_model, tmp_path_factory):
         stack.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """One Chromium for the whole run: Playwright's sync API cannot run twice at once."""
+    """One Chromium per test module, closed before the next module starts.
+
+    Playwright's sync API keeps its event loop marked as running in the main
+    thread while a browser is open, so an open browser makes every later
+    ``async def`` test fail with "cannot be called from a running event loop".
+    """
     with chromium() as launched:
         yield launched

@@ -20,6 +20,19 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def project_copy(target: Path) -> Path:
+    """The project's files as symlinks, with an empty ``var/`` for spool, logs and databases.
+
+    A stack started from it never writes into the developer's ``var/``.
+    """
+    target.mkdir()
+    for entry in PROJECT_ROOT.iterdir():
+        if entry.name != "var":
+            (target / entry.name).symlink_to(entry)
+    (target / "var").mkdir()
+    return target
+
+
 def stack_settings(work_dir: Path, **overrides: str) -> Settings:
     """Settings for a stack under test: free ports and databases inside ``work_dir``."""
     env: Dict[str, str] = {

@@ -43,8 +43,8 @@ class Refused(ValueError):
 class InputLimits:
     """The documented maxima (settings ``MAX_MESSAGE_CHARS`` and ``MAX_REQUEST_BYTES``)."""
 
-    max_message_chars: int = 5_000
-    max_request_bytes: int = 64 * 1024
+    max_message_chars: int = 10_000
+    max_request_bytes: int = 256 * 1024
     max_sender_chars: int = MAX_SENDER_CHARS
 
     @classmethod

@@ -3,9 +3,9 @@
 The arguments are ``rasa``'s own; this launcher adds what must not appear in
 a process list (``ps`` shows every argument): the HTTP API token and the
 action server's secret reach Rasa through its own process environment instead.
-It also caps the request size of Rasa's web server (Sanic reads
-``SANIC_REQUEST_MAX_SIZE``) for this process only: the action server must
-still accept large trackers.
+It applies :mod:`bot.serving.rasa_patches` and caps the request size of
+Rasa's web server (Sanic reads ``SANIC_REQUEST_MAX_SIZE``) for this process
+only: the action server must still accept large trackers.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import sys
 from dotenv import load_dotenv
 
 from bot.config import load_settings
+from bot.serving import rasa_patches
 from bot.serving.action_auth import action_server_token
 
 
@@ -27,6 +28,7 @@ def main() -> None:
     arguments = sys.argv[1:]
     if settings.rasa_token and arguments[:1] == ["run"]:
         arguments += ["--enable-api", "--auth-token", settings.rasa_token]
+    rasa_patches.apply()
     sys.argv = ["rasa", *arguments]
     from rasa.__main__ import main as rasa_main
 

@@ -22,20 +22,10 @@ from pathlib import Path
 from typing import Iterator, List
 
 from bot.config import PROJECT_ROOT, Settings
-from tests.servers import RunningStack, free_port, stack_settings
+from tests.servers import RunningStack, free_port, project_copy, stack_settings
 
 READY_TIMEOUT = 300.0  # the first start loads TensorFlow and the model on two cores
 GREETING_WORDS = ("hello", "hi there", "welcome")
-
-
-def project_copy(target: Path) -> Path:
-    """The project's files as symlinks, with an empty ``var/``."""
-    target.mkdir()
-    for entry in PROJECT_ROOT.iterdir():
-        if entry.name != "var":
-            (target / entry.name).symlink_to(entry)
-    (target / "var").mkdir()
-    return target
 
 
 def processes_with_marker(marker: str) -> List[int]:

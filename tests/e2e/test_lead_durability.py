@@ -14,34 +14,22 @@ from __future__ import annotations
 import json
 import subprocess
 import time
-from pathlib import Path
 from typing import Iterator, List
 
 import pytest
 from sqlalchemy import select, text
 
 from bot import processes
-from bot.config import PROJECT_ROOT
 from bot.db import get_session_factory
 from bot.db.testing import postgres_unreachable_reason
 from bot.leads import spool
 from bot.leads.models import Notification
 from tests.enquiry import REFERENCE, Visitor, up_to_the_summary
-from tests.servers import RunningStack, Stack, stack_settings
+from tests.servers import RunningStack, Stack, project_copy, stack_settings
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
 HONEST_QUEUED_REPLY = "your enquiry is saved and will reach our sales team"
-
-
-def project_copy(target: Path) -> Path:
-    """The project's files as symlinks, with an empty ``var/`` for spool, logs and databases."""
-    target.mkdir()
-    for entry in PROJECT_ROOT.iterdir():
-        if entry.name != "var":
-            (target / entry.name).symlink_to(entry)
-    (target / "var").mkdir()
-    return target
 
 
 @pytest.fixture
