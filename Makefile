@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 .DEFAULT_GOAL := help
 
-.PHONY: help install run test shell train eval lint format clean
+.PHONY: help install run test bench shell train eval lint format clean
 
 help: ## Show this list
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-9s %s\n", $$1, $$2}'
@@ -30,6 +30,9 @@ run: $(STAMP) ## Migrate, train if the data changed, start every server and prin
 test: $(STAMP) ## Run the whole test suite (trains a test model once per session)
 	@$(BIN)/pytest
 
+bench: $(STAMP) ## Compare speed with stock Rasa, ratios from one run (about 10 min; ARGS="--rounds 1")
+	@$(BIN)/python -m bench $(ARGS)
+
 shell: $(STAMP) ## Chat with the bot in this terminal
 	@$(BIN)/bot shell
 
@@ -40,10 +43,10 @@ eval: $(STAMP) ## Score the model on the held-out set: intent macro-F1, answer a
 	@$(BIN)/bot train && $(BIN)/bot eval
 
 lint: $(STAMP) ## Check the code with ruff
-	@$(BIN)/ruff check . && $(BIN)/ruff format --check bot actions tests
+	@$(BIN)/ruff check . && $(BIN)/ruff format --check bot actions tests bench
 
 format: $(STAMP) ## Reformat the code with ruff
-	@$(BIN)/ruff check --fix . && $(BIN)/ruff format bot actions tests
+	@$(BIN)/ruff check --fix . && $(BIN)/ruff format bot actions tests bench
 
 clean: ## Remove the virtualenv, trained models and runtime files (keeps .env)
 	rm -rf $(VENV) models var .pytest_cache .ruff_cache test-artifacts

@@ -18,26 +18,34 @@ This store keeps serving through an outage instead:
 * after a failure it leaves the database alone for a few seconds rather than
   making every visitor wait for a connection attempt.
 
-While the database is up it reads and writes exactly like Rasa's store.
+While the database is up it writes exactly like Rasa's store, and reads like
+it too, except that the next turn of a conversation it has just saved is
+served from memory: one indexed ``max(id)`` query confirms that nobody (no
+other Rasa instance) has written to the conversation since, instead of
+reading, decoding and replaying every event of the conversation on every turn,
+which made a turn slower the longer a conversation went on.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
 import time
 from collections import OrderedDict
 from pathlib import Path
-from typing import Any, Generator, Optional
+from typing import Any, Dict, Generator, Optional
 
 import sqlalchemy as sa
 import sqlalchemy.exc
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs, is_postgresql_url
+from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 
 from bot.config import load_settings
 from bot.serving.rasa_version import warn_if_untested
+from bot.serving.stored_events import StoredEvents, StoredSession
 from bot.serving.tracker_journal import TrackerJournal
 
 log = logging.getLogger(__name__)
@@ -47,6 +55,18 @@ OUTAGE_ERRORS = (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError)
 RETRY_AFTER_SECONDS = 2.0
 CONNECT_TIMEOUT_SECONDS = 3
 RECENT_CONVERSATIONS = 1_000
+
+
+def _write_ahead_log(connection, _record) -> None:
+    """SQLite in WAL mode: readers never wait for a writer, and a commit needs no fsync.
+
+    A crash of the process loses nothing; a power cut can lose the last turns,
+    never the file. Enquiries live in another database (``DATABASE_URL``).
+    """
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
 
 
 def journal_dir() -> Path:
@@ -72,11 +92,20 @@ class ResilientSQLTrackerStore(SQLTrackerStore):
         if is_postgresql_url(url):
             connect_args = engine_kwargs.setdefault("connect_args", {})
             connect_args.setdefault("connect_timeout", CONNECT_TIMEOUT_SECONDS)
+        if url.startswith("sqlite:///") and ":memory:" not in url:
+            # Keep connections open (SQLAlchemy 1.4 opens one per session for SQLite files).
+            engine_kwargs.update(poolclass=sa.pool.QueuePool, pool_size=1, max_overflow=4)
         self.engine = sa.create_engine(url, pool_pre_ping=True, **engine_kwargs)
+        if self.engine.dialect.name == "sqlite":
+            sa.event.listen(self.engine, "connect", _write_ahead_log)
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         self.journal = TrackerJournal(journal_directory or journal_dir())
         self.recent: OrderedDict[str, DialogueStateTracker] = OrderedDict()
         self.recent_limit = recent_limit
+        # What the database holds of the conversations in ``recent`` that this
+        # store wrote last, while they equal what ``retrieve`` would read.
+        self.stored: Dict[str, StoredSession] = {}
+        self.sql = StoredEvents(self.SQLEvent.__table__)
         self._tables_ready = False
         self._journal_pending = bool(self.journal)
         self._retry_at = 0.0
@@ -103,11 +132,14 @@ class ResilientSQLTrackerStore(SQLTrackerStore):
         return await self._retrieve_or_remember(conversation_id, all_sessions=True)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
+        known = self.stored.pop(tracker.sender_id, None)
+        if self.recent.get(tracker.sender_id) is not tracker:
+            known = None  # what is known describes another tracker object
         self._remember(tracker)
         if self._database_worth_trying():
             try:
                 await self._write_journal()
-                await super().save(tracker)
+                stored = await self._write_new_events(tracker, known)
             except OUTAGE_ERRORS as error:
                 self._outage(error)
             except (sqlalchemy.exc.SQLAlchemyError, ValueError):
@@ -117,8 +149,61 @@ class ResilientSQLTrackerStore(SQLTrackerStore):
                 return
             else:
                 self._recovered()
+                self._remember_stored(tracker, stored)
                 return
         self._journal(tracker)
+
+    async def _write_new_events(
+        self, tracker: DialogueStateTracker, known: Optional[StoredSession]
+    ) -> StoredSession:
+        """Rasa's ``save``, knowing without counting which events are new when it can.
+
+        ``known`` describes what this store wrote of ``tracker`` last time; one
+        ``max(id)`` query confirms that no other Rasa instance wrote since.
+        Otherwise the stored session's events are counted, as Rasa does.
+        """
+        await self.stream_events(tracker)
+        with self.engine.begin() as connection:
+            if known is not None and (
+                known.events > len(tracker.events)
+                or self.sql.newest_id(connection, tracker.sender_id) != known.newest_id
+            ):
+                known = None
+            if known is None:
+                known = self.sql.latest_session(connection, tracker.sender_id)
+            new_events = list(itertools.islice(tracker.events, known.events, None))
+            newest_id = self.sql.append(connection, tracker.sender_id, new_events)
+        if any(isinstance(event, SessionStarted) for event in new_events):
+            with self.engine.connect() as connection:  # the stored session now starts later
+                return self.sql.latest_session(connection, tracker.sender_id)
+        return StoredSession(len(tracker.events), newest_id or known.newest_id)
+
+    def _remember_stored(self, tracker: DialogueStateTracker, stored: StoredSession) -> None:
+        """Keep what ``retrieve`` would read next: the stored session's events only."""
+        if stored.events != len(tracker.events):
+            latest_session = list(tracker.events)[len(tracker.events) - stored.events :]
+            tracker = DialogueStateTracker.from_events(
+                tracker.sender_id, latest_session, self.domain.slots, self.max_event_history
+            )
+            self.recent[tracker.sender_id] = tracker
+        self.stored[tracker.sender_id] = stored
+
+    def _unchanged_tracker(self, sender_id: str) -> Optional[DialogueStateTracker]:
+        """The remembered tracker, if it holds exactly what the database holds.
+
+        Rasa adds events to the tracker it is given during a turn: a turn that
+        failed before saving leaves it longer than what was stored, and the
+        database is read instead.
+        """
+        known, tracker = self.stored.get(sender_id), self.recent.get(sender_id)
+        if known is None or tracker is None or len(tracker.events) != known.events:
+            self.stored.pop(sender_id, None)
+            return None
+        with self.engine.connect() as connection:
+            if self.sql.newest_id(connection, sender_id) == known.newest_id:
+                return tracker
+        self.stored.pop(sender_id, None)
+        return None
 
     async def _retrieve_or_remember(
         self, sender_id: str, all_sessions: bool
@@ -126,7 +211,9 @@ class ResilientSQLTrackerStore(SQLTrackerStore):
         if self._database_worth_trying():
             try:
                 await self._write_journal()
-                tracker = await self._retrieve(sender_id, all_sessions)
+                tracker = None if all_sessions else self._unchanged_tracker(sender_id)
+                if tracker is None:
+                    tracker = await self._retrieve(sender_id, all_sessions)
             except OUTAGE_ERRORS as error:
                 self._outage(error)
             else:
@@ -145,7 +232,8 @@ class ResilientSQLTrackerStore(SQLTrackerStore):
         self.recent[tracker.sender_id] = tracker
         self.recent.move_to_end(tracker.sender_id)
         while len(self.recent) > self.recent_limit:
-            self.recent.popitem(last=False)
+            forgotten, _ = self.recent.popitem(last=False)
+            self.stored.pop(forgotten, None)
 
     def _journal(self, tracker: DialogueStateTracker) -> None:
         events = tracker.current_state(EventVerbosity.ALL)["events"]

@@ -85,7 +85,7 @@ def rest_corpus(max_message_chars: int) -> List[HostileRequest]:
         b'{"sender": "a", "message": "hi"}garbage', b"\x00" * 100,
         chat("a", "\u0000\u0001\u0002"), chat("a", "x" * over), chat("a", "x" * 60_000),
         chat("a", "x" * 1_000_000), chat("a", "x" * 10_000_000),
-        chat("a", "hi", metadata="x" * 100_000), as_json([{"sender": "a", "message": "hi"}]),
+        chat("a", "hi", metadata="x" * 300_000), as_json([{"sender": "a", "message": "hi"}]),
     ]  # fmt: skip
     for raw in malformed:
         requests.append(HostileRequest(f"malformed {raw[:24]!r} ({len(raw)} bytes)", raw))

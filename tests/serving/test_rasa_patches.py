@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import importlib
+import inspect
 import logging
+import pkgutil
 
 import pytest
 import rasa
 from jsonschema import ValidationError, validate
 from rasa.core.actions.action import RemoteAction
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.endpoints import EndpointConfig
 
+from bot.config import PROJECT_ROOT
 from bot.serving import rasa_patches
+
+DOMAIN = Domain.load(str(PROJECT_ROOT / "domain.yml"))
 
 GOOD = {
     "events": [{"event": "slot", "name": "email", "value": "a@b.c"}],
@@ -42,3 +52,56 @@ def test_another_rasa_version_is_left_alone_loudly(monkeypatch, caplog):
         assert rasa_patches.apply() is False
     assert RemoteAction._validate_action_result is original
     assert "NOT patching Rasa 3.7.0" in caplog.text
+
+
+def long_tracker(turns: int) -> DialogueStateTracker:
+    tracker = DialogueStateTracker("visitor", DOMAIN.slots)
+    for turn in range(turns):
+        tracker.update(UserUttered(f"message {turn}", {"name": "faq", "confidence": 0.9}))
+        tracker.update(ActionExecuted("action_answer_faq"))
+        tracker.update(SlotSet("last_subject", f"topic {turn}"))
+        tracker.update(ActionExecuted("action_listen"))
+    return tracker
+
+
+def remote(name: str) -> RemoteAction:
+    endpoint = EndpointConfig("http://127.0.0.1:1/webhook", enable_selective_domain=True)
+    return RemoteAction(name, endpoint)
+
+
+def test_most_actions_get_the_latest_events_and_everything_else_rasa_sends():
+    tracker = long_tracker(100)
+    action = remote("action_answer_faq")
+    ours = rasa_patches.action_call_format(action, tracker, DOMAIN)
+    rasas = rasa_patches._rasa_action_call_format(action, tracker, DOMAIN)
+    assert ours["tracker"]["events"] == rasas["tracker"]["events"][-rasa_patches.RECENT_EVENTS :]
+    ours["tracker"].pop("events"), rasas["tracker"].pop("events")
+    assert ours == rasas
+    assert "domain" not in ours  # not marked send_domain in domain.yml
+
+
+@pytest.mark.parametrize("name", sorted(rasa_patches.WHOLE_CONVERSATION_ACTIONS))
+def test_actions_that_write_a_transcript_get_the_whole_conversation(name):
+    tracker = long_tracker(100)
+    call = rasa_patches.action_call_format(remote(name), tracker, DOMAIN)
+    assert len(call["tracker"]["events"]) == len(tracker.events) == 400
+
+
+def test_the_form_validators_get_the_domain_they_read_the_form_from():
+    call = rasa_patches.action_call_format(remote("validate_lead_form"), long_tracker(2), DOMAIN)
+    assert call["domain"]["forms"]["lead_form"]["required_slots"]
+
+
+def test_every_action_that_reads_all_events_gets_the_whole_conversation():
+    """An action whose code reads ``tracker.events`` must be listed, or its transcript is cut."""
+    from rasa_sdk import Action
+
+    import actions
+
+    for module_info in pkgutil.iter_modules(actions.__path__):
+        module = importlib.import_module(f"actions.{module_info.name}")
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if not issubclass(cls, Action) or cls.__module__ != module.__name__:
+                continue
+            if "tracker.events" in inspect.getsource(cls):
+                assert cls.name(cls) in rasa_patches.WHOLE_CONVERSATION_ACTIONS, cls

@@ -8,7 +8,7 @@ from typing import List
 
 import pytest
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import create_engine, text
 
@@ -61,6 +61,59 @@ async def test_reads_and_writes_like_rasas_store_on_sqlite(tmp_path):
     assert [e.text for e in again.events if isinstance(e, UserUttered)] == ["one", "two"]
     assert stored_texts(url, "visitor") == ["one", "two"]
     assert not any((tmp_path / "journal").glob("*"))
+
+
+def said(tracker: DialogueStateTracker) -> List[str]:
+    return [e.text for e in tracker.events if isinstance(e, UserUttered)]
+
+
+def as_stored(tracker: DialogueStateTracker) -> List[dict]:
+    return [event.as_dict() for event in tracker.events]
+
+
+async def test_the_next_turn_is_served_from_memory_with_what_the_database_holds(tmp_path):
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    serving = store(url, tmp_path / "journal")
+    for text_ in ("one", "two"):
+        last = await say(serving, "visitor", text_)
+    remembered = await serving.retrieve("visitor")
+    assert remembered is last  # not read, decoded and replayed again
+    from_database = await store(url, tmp_path / "other").retrieve("visitor")
+    assert as_stored(remembered) == as_stored(from_database)
+
+
+async def test_turns_taken_by_another_rasa_instance_are_read_from_the_database(tmp_path):
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    first, second = store(url, tmp_path / "j1"), store(url, tmp_path / "j2")
+    await say(first, "visitor", "one")
+    await say(second, "visitor", "two")
+    tracker = await say(first, "visitor", "three")
+    assert said(tracker) == ["one", "two", "three"]
+    assert stored_texts(url, "visitor") == ["one", "two", "three"]
+
+
+async def test_a_turn_that_was_never_saved_is_not_remembered(tmp_path):
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    serving = store(url, tmp_path / "journal")
+    await say(serving, "visitor", "one")
+    failing_turn = await serving.retrieve("visitor")
+    failing_turn.update(UserUttered("lost", {"name": "inform", "confidence": 1.0}))
+    assert said(await serving.retrieve("visitor")) == ["one"]
+
+
+async def test_after_a_new_session_only_that_session_is_read_back(tmp_path):
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    serving = store(url, tmp_path / "journal")
+    tracker = await say(serving, "visitor", "yesterday")
+    tracker.update(ActionExecuted("action_session_start"))
+    tracker.update(SessionStarted())
+    tracker.update(ActionExecuted("action_listen"))
+    tracker.update(UserUttered("today", {"name": "greet", "confidence": 1.0}))
+    await serving.save(tracker)
+    served = await serving.retrieve("visitor")
+    from_database = await store(url, tmp_path / "other").retrieve("visitor")
+    assert said(served) == said(from_database) == ["today"]
+    assert as_stored(served) == as_stored(from_database)
 
 
 @pytest.mark.postgres
