@@ -39,8 +39,8 @@ shell: $(STAMP) ## Chat with the bot in this terminal
 train: $(STAMP) ## Train a model if data/, domain.yml or config.yml changed
 	@$(BIN)/bot train
 
-eval: $(STAMP) ## Score the model on the held-out set: intent macro-F1, answer accuracy
-	@$(BIN)/bot train && $(BIN)/bot eval
+eval: $(STAMP) ## Score the model: held-out set, then the blind set against the real servers
+	@$(BIN)/bot train && $(BIN)/bot eval && $(BIN)/python -m tests.blind $(ARGS)
 
 lint: $(STAMP) ## Check the code with ruff
 	@$(BIN)/ruff check . && $(BIN)/ruff format --check bot actions tests bench

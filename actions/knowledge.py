@@ -165,13 +165,15 @@ class ActionAnswerCommercial(Action):
 
 
 class ActionAnswerMedication(Action):
-    """Medication and medical questions: we do not advise; a doctor does."""
+    """Medication, medical and cure questions: we do not advise; a doctor does."""
 
     def name(self) -> str:
         return "action_answer_medication"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> Events:
-        dispatcher.utter_message(text=kb_answers.medication_answer(knowledge(), variant()))
+        question = tracker.latest_message.get("text") or ""
+        answer = kb_answers.medication_answer(knowledge(), variant(), question)
+        dispatcher.utter_message(text=answer)
         return []
 
 

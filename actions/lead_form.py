@@ -12,11 +12,12 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.knowledge import PRODUCT_SLOT
 from actions.support import knowledge
 from bot.knowledge import Knowledge
 from bot.leads import intake
 from bot.leads.intake import fields as f
-from bot.leads.intake.interruptions import reads_as_answer
+from bot.leads.intake.interruptions import is_question_for_the_team, reads_as_answer
 from bot.leads.intake.items import product_name, range_text
 
 REQUESTED_SLOT = "requested_slot"
@@ -30,6 +31,7 @@ CONFIRM_BUTTONS = [
     {"title": "Change something", "payload": "Change something"},
 ]
 
+NOTED_QUESTION = "I've added your question to the notes; our sales team will answer it."
 Events = List[Dict[str, Any]]
 UTTER_LEAD_INTRO = "utter_lead_intro"
 
@@ -60,7 +62,9 @@ class ValidateLeadForm(FormValidationAction):
         slot = tracker.get_slot(REQUESTED_SLOT)
         text = tracker.latest_message.get("text") or ""
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if slot and slot not in tracker.slots_to_validate() and reads_as_answer(text, intent):
+        if slot and slot not in tracker.slots_to_validate() and reads_as_answer(text, intent, slot):
+            if is_question_for_the_team(text, slot):
+                dispatcher.utter_message(text=NOTED_QUESTION)
             return [SlotSet(slot, text)]
         return []
 
@@ -121,7 +125,10 @@ class ActionStartLead(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> Events:
         text = tracker.latest_message.get("text") or ""
-        found = {} if text.startswith("/") else intake.prefill(self.knowledge_loader(), text)
+        discussed = tracker.get_slot(PRODUCT_SLOT)
+        found = (
+            {} if text.startswith("/") else intake.prefill(self.knowledge_loader(), text, discussed)
+        )
         dispatcher.utter_message(response=UTTER_LEAD_INTRO)
         events = [SlotSet(slot, value) for slot, value in found.items()]
         # Every round ends with the summary, also when all answers are kept from before.

@@ -8,7 +8,7 @@ from typing import List
 from rasa_sdk import Tracker
 
 from bot.config import load_settings
-from bot.knowledge import Knowledge, load_knowledge, mentioned_products
+from bot.knowledge import Knowledge, described_product, load_knowledge, mentioned_products
 
 
 def knowledge() -> Knowledge:
@@ -38,9 +38,13 @@ def products_in_message(kb: Knowledge, tracker: Tracker) -> List[str]:
 
 
 def current_product(kb: Knowledge, tracker: Tracker) -> str | None:
-    """The product the visitor means: named now, or the one discussed last ("it")."""
+    """The product the visitor means: named now, described now ("the one for calves"),
+    or the one discussed last ("it")."""
     named = products_in_message(kb, tracker)
     if named:
         return named[0]
+    described = described_product(kb, tracker.latest_message.get("text") or "")
+    if described:
+        return described.id
     remembered = tracker.get_slot("product")
     return remembered if remembered in kb.product_ids else None

@@ -28,8 +28,14 @@ from bot.knowledge.catalogue import (
 )
 from bot.knowledge.crisis import is_crisis
 from bot.knowledge.loader import clear_cache, load_knowledge, read_knowledge
-from bot.knowledge.lookup import find_product, get_product, mentioned_products, refers_back
-from bot.knowledge.medical import is_medical_question
+from bot.knowledge.lookup import (
+    described_product,
+    find_product,
+    get_product,
+    mentioned_products,
+    refers_back,
+)
+from bot.knowledge.medical import is_cure_claim, is_medical_question
 from bot.knowledge.model import (
     Knowledge,
     KnowledgeDataError,
@@ -58,9 +64,11 @@ __all__ = [
     "compare_products",
     "crisis_answer",
     "describe_product",
+    "described_product",
     "find_product",
     "get_product",
     "is_crisis",
+    "is_cure_claim",
     "is_medical_question",
     "list_products",
     "load_knowledge",

@@ -11,6 +11,7 @@ from typing import Tuple
 
 from bot.knowledge.catalogue import product_details
 from bot.knowledge.lookup import find_product
+from bot.knowledge.medical import is_cure_claim, names_medication
 from bot.knowledge.model import Knowledge, UnknownEntryError
 from bot.knowledge.text import compose, pick
 
@@ -48,8 +49,15 @@ def crisis_answer(knowledge: Knowledge, variant: int = 0) -> str:
     return pick(knowledge.safety.crisis, variant)
 
 
-def medication_answer(knowledge: Knowledge, variant: int = 0) -> str:
-    """Declines medication and medical questions and sends the visitor to a doctor."""
+def medication_answer(knowledge: Knowledge, variant: int = 0, question: str = "") -> str:
+    """Declines medication and medical questions and sends the visitor to a doctor.
+
+    A ``question`` asking massage to cure something or to replace treatment
+    gets the not-a-cure wording, unless it names a medication: then changing
+    that medication is what matters most, and only a doctor may advise on it.
+    """
+    if is_cure_claim(question) and not names_medication(question):
+        return pick(knowledge.safety.cure_claim, variant)
     return pick(knowledge.safety.medication, variant)
 
 

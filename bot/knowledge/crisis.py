@@ -44,6 +44,9 @@ STRONG = tuple(
         r"\b(?:overdose|od) on (?:my |the |all )?(?:pills|tablets|meds|medication|sleeping)",
         r"\b(?:want to|wanna|going to|gonna|will) overdose\b",
         r"\btake all (?:my|the|of my) (?:pills|tablets|meds)\b",
+        # "a bottle of pills here ... thinking of taking all of them"
+        r"\b(?:pills|tablets|meds|medication|bottle)\b.*\b(?:take|taking|swallow|swallowing) "
+        r"(?:them all|all of them|all at once|the whole (?:bottle|lot|pack)|the lot)\b",
         r"\bcant go on\b(?! (?:the|your|a|an|to|with|at|in|site|website|line|holiday)\b)",
         r"\b(?:nobody|no one|noone|no body) (?:would|will|is going to|gonna)"
         r"(?: even| ever| really)? (?:miss me|notice me|notice if i|care if i)\b",

@@ -150,6 +150,7 @@ def _product(fields: _Fields, sections: Set[str]) -> Product:
         id=fields.ident(),
         name=fields.text("name"),
         aliases=tuple(alias.lower() for alias in fields.texts("aliases")),
+        cues=tuple(cue.lower() for cue in fields.texts("cues")),
         summary=fields.text("summary"),
         details=fields.text("details"),
         suits=suits,
@@ -185,6 +186,7 @@ def _safety(data: Any, sections: Set[str]) -> SafetyTexts:
         caution=fields.text("caution"),
         crisis=fields.texts("crisis", allow_single=True),
         medication=fields.texts("medication", allow_single=True),
+        cure_claim=fields.texts("cure_claim", allow_single=True),
         unanswerable=MappingProxyType(texts),
         section=fields.section(sections),
     )

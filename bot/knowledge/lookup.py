@@ -86,3 +86,18 @@ _BACK_REFERENCE = re.compile(r"\b(?:it|that|this|that one|this one)\b")
 def refers_back(text: str) -> bool:
     """True when ``text`` points at something said before ("is it good for a spa?")."""
     return bool(_BACK_REFERENCE.search(normalise(text)))
+
+
+def described_product(knowledge: Knowledge, text: str) -> Product | None:
+    """The product ``text`` describes without naming it ("something for tight calves").
+
+    The product with the most of its cues in ``text``; None on a tie or no cue.
+    """
+    padded = f" {normalise(text)} "
+    scores = [
+        (sum(f" {normalise(cue)} " in padded for cue in product.cues), product)
+        for product in knowledge.products
+    ]
+    scores.sort(key=lambda scored: -scored[0])
+    best, runner_up = scores[0][0], (scores[1][0] if len(scores) > 1 else 0)
+    return scores[0][1] if best > runner_up else None

@@ -32,6 +32,7 @@ class Product:
     id: str
     name: str
     aliases: Tuple[str, ...]
+    cues: Tuple[str, ...]  # words that describe it without naming it ("calves", "glutes")
     summary: str
     details: str
     suits: Tuple[str, ...]
@@ -53,11 +54,12 @@ class Topic:
 
 @dataclass(frozen=True)
 class SafetyTexts:
-    """Fixed wording for crisis, medication and unanswerable questions."""
+    """Fixed wording for crisis, medication, cure-claim and unanswerable questions."""
 
     caution: str
     crisis: Tuple[str, ...]
     medication: Tuple[str, ...]
+    cure_claim: Tuple[str, ...]
     unanswerable: Mapping[str, str]
     section: str
 

@@ -22,11 +22,12 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.knowledge import is_crisis, is_medical_question
+from bot.nlu.intents import force_intent, intent_name
 
 CRISIS_INTENT = "crisis"
 MEDICATION_INTENT = "ask_medication"
@@ -70,18 +71,7 @@ class SafetyGuard(GraphComponent):
         for message in messages:
             text = message.get(TEXT) or ""
             if is_crisis(text):
-                _force_intent(message, CRISIS_INTENT)
-            elif is_medical_question(text) and _intent_name(message) in MISTAKABLE_INTENTS:
-                _force_intent(message, MEDICATION_INTENT)
+                force_intent(message, CRISIS_INTENT)
+            elif is_medical_question(text) and intent_name(message) in MISTAKABLE_INTENTS:
+                force_intent(message, MEDICATION_INTENT)
         return messages
-
-
-def _intent_name(message: Message) -> str:
-    return (message.get(INTENT) or {}).get(INTENT_NAME_KEY) or ""
-
-
-def _force_intent(message: Message, name: str) -> None:
-    intent = {INTENT_NAME_KEY: name, "confidence": 1.0}
-    others = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != name]
-    message.set(INTENT, intent, add_to_output=True)
-    message.set(INTENT_RANKING_KEY, [intent, *others], add_to_output=True)

@@ -69,6 +69,12 @@ def test_phone_numbers_are_extracted_and_checked():
         ("a day spa", "spa_wellness"),
         ("we're a distributor", "reseller"),
         ("just for myself", "personal"),
+        ("me", "personal"),
+        ("it's a present for my mum", "personal"),
+        ("a residential aged care home", "healthcare"),
+        ("a chain of chemists, we'd resell them", "reseller"),
+        ("we sell on ebay", "reseller"),
+        ("a small beauty clinic", "spa_wellness"),
     ],
 )
 def test_buyer_types_from_buttons_and_free_text(text, expected):
@@ -104,6 +110,13 @@ def test_long_notes_are_kept_and_over_long_ones_refused():
 def test_names_lose_only_a_leading_introduction():
     assert answers.name("my name is Tom Baker") == "Tom Baker"
     assert answers.name("Jo Bloggs") == "Jo Bloggs"
+    assert answers.name("Will Smith") == "Will Smith"
+
+
+@pytest.mark.parametrize("text", ["what's your phone number?", "can I just call you instead"])
+def test_a_question_is_not_taken_for_a_name(text):
+    with pytest.raises(InvalidAnswer, match="looks like a question"):
+        answers.name(text)
 
 
 @pytest.mark.parametrize(
@@ -114,6 +127,10 @@ def test_names_lose_only_a_leading_introduction():
         ("No", False),
         ("nope", False),
         ("maybe", None),
+        ("oui, yes of course", True),
+        ("that's fine by me", True),
+        ("well, ok", True),
+        ("I'd rather you didn't, no", None),
     ],
 )
 def test_yes_no(text, expected):

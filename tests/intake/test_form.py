@@ -35,6 +35,19 @@ def test_a_good_answer_sets_the_slot_and_clears_its_failures(kb):
     assert step.messages == []
 
 
+def test_a_correction_asked_while_another_question_is_open_changes_that_field(kb):
+    step = answer(f.COUNTRY, "oops, make that 45 instead of 30, we grew", FILLED, kb)
+    assert step.updates[f.ITEMS] == [["whole_leg_massager", 45]]
+    assert step.updates[f.COUNTRY] is None  # asked again
+    assert step.messages == ["Updated: 45 × Whole leg massager."]
+
+
+def test_a_note_that_only_looks_like_a_correction_is_kept_as_the_note(kb):
+    note = "sorry, the order should be delivered to the back entrance"
+    step = answer(f.NOTES, note, FILLED, kb)
+    assert step.updates[f.NOTES] == note and f.ITEMS not in step.updates
+
+
 def test_a_slot_cleared_by_an_action_is_not_checked_nor_answered(kb):
     step = answer(f.CONFIRMED, None, {f.ITEMS: [["foot_roller", 20]]}, kb, from_visitor=False)
     assert step.updates == {f.CONFIRMED: None}
@@ -139,6 +152,41 @@ def test_plain_answers_misread_as_product_questions_are_still_answers():
     assert not reads_as_answer("I want to die", "crisis")
 
 
+def test_a_question_asked_at_the_notes_is_the_note():
+    from bot.leads.intake.fields import NOTES
+    from bot.leads.intake.interruptions import is_question_for_the_team, reads_as_answer
+
+    question = "can you invoice us in euros?"
+    assert reads_as_answer(question, "ask_commercial", NOTES)
+    assert is_question_for_the_team(question, NOTES)
+    assert not reads_as_answer(question, "ask_commercial", "country")
+    assert not reads_as_answer("I can't go on any more", "crisis", NOTES)
+
+
+def test_an_answer_misread_as_asking_for_a_person_is_still_the_answer():
+    from bot.leads.intake.interruptions import reads_as_answer
+
+    assert reads_as_answer("end of October", "human_handoff", "timeline")
+    assert not reads_as_answer("can I talk to a real person", "human_handoff", "timeline")
+
+
 def test_a_button_payload_mid_form_is_not_taken_as_an_answer(kb):
     step = answer(f.EMAIL, "/request_quote", {}, kb)
     assert step.updates == {f.EMAIL: None} and step.messages == []
+
+
+def test_the_product_just_discussed_is_the_one_a_quantity_is_asked_for(kb):
+    assert prefill(kb, "how can I order one of those?", discussed="leg_and_butt_massager") == {
+        f.PENDING_PRODUCTS: ["leg_and_butt_massager"]
+    }
+    named = prefill(kb, "I'd like a quote for rollers", discussed="leg_and_butt_massager")
+    assert named[f.PENDING_PRODUCTS] == ["foot_roller"]
+    described = prefill(kb, "a quote for the massager for calves please", discussed="foot_roller")
+    assert described[f.PENDING_PRODUCTS] == ["deep_calf_massager"]
+
+
+def test_a_number_of_something_else_is_no_quantity(kb):
+    found = prefill(kb, "we have 12 pharmacies and would stock the roller and the calf massager")
+    assert f.ITEMS not in found
+    assert found[f.PENDING_PRODUCTS] == ["foot_roller", "deep_calf_massager"]
+    assert prefill(kb, "30 rollers for our 4 clinics")[f.ITEMS] == [["foot_roller", 30]]

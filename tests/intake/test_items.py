@@ -71,3 +71,18 @@ def test_number_words_fold_into_integers():
     assert tokens("a couple of rollers") == [2, "rollers"]
     assert tokens("three thousand two hundred") == [3200]
     assert tokens("a hundred") == [100]
+
+
+@pytest.mark.parametrize(
+    "text, pending, expected",
+    [
+        ("one of each", ["foot_roller", "deep_calf_massager"],
+         [["foot_roller", 1], ["deep_calf_massager", 1]]),
+        ("3 each of the roller and the calf massager", [],
+         [["foot_roller", 3], ["deep_calf_massager", 3]]),
+        ("40 of the whole leg ones and 5 calf ones", [],
+         [["whole_leg_massager", 40], ["deep_calf_massager", 5]]),
+    ],
+)  # fmt: skip
+def test_each_and_casual_product_names(kb, text, pending, expected):
+    assert parse_items(kb, text, pending) == expected

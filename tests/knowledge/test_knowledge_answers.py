@@ -178,10 +178,30 @@ def test_crisis_answer_points_to_help_and_keeps_talking(kb):
         assert "talking" in text
 
 
-def test_medication_answer_sends_to_a_doctor(kb):
+NEVER_REPLACES = re.compile(r"never replaces? it|no substitute|not a substitute")
+
+
+def test_every_medication_answer_sends_to_a_doctor_and_never_replaces_treatment(kb):
     for variant in range(len(kb.safety.medication)):
         text = medication_answer(kb, variant)
         assert "doctor" in text and "medic" in text
+        assert "complement" in text and NEVER_REPLACES.search(text), text
+
+
+@pytest.mark.parametrize(
+    "question", ["could the roller cure my migraines", "will reflexology replace my physio"]
+)
+def test_every_cure_claim_answer_says_no_cure_and_names_the_doctor(kb, question):
+    answers = {medication_answer(kb, variant, question) for variant in range(4)}
+    assert len(answers) == len(kb.safety.cure_claim) > 1
+    for text in answers:
+        assert re.search(r"is ?n[o']t a cure|not a cure", text), text
+        assert "complement" in text and NEVER_REPLACES.search(text) and "doctor" in text
+
+
+def test_a_cure_claim_naming_a_medication_gets_the_medication_answer(kb):
+    question = "if the massager cures my back pain can I stop my ibuprofen"
+    assert medication_answer(kb, 0, question) == medication_answer(kb, 0)
 
 
 @pytest.mark.parametrize("subject", ["price", "shipping", "warranty", "stock", "certification"])

@@ -8,6 +8,8 @@ from knowledge_helpers import PROJECT_DIR, nlu_examples, plain
 from bot.knowledge import is_crisis
 
 CRISIS = [
+    "there's a pack of tablets in front of me and I might swallow the lot",
+    "got all my meds lined up, thinking about taking them all",
     "I want to die",
     "i wanna die",
     "I WANT TO KILL MYSELF",
@@ -65,6 +67,8 @@ NOT_CRISIS = [
     "what's the meaning of life",
     "will my colleagues miss the roller if I take it home",
     "is there a way out of the form",
+    "we'd take them all: ten of each massager",
+    "the bottle of massage oil, do I use all of it at once?",
 ]
 
 

@@ -17,6 +17,14 @@ MEDICAL = [
     "I take blood thinners, any problem with the leg machine?",
     "can I use it with a pacemaker",
     "does it interact with my meds",
+    # cure claims, any condition, named in the article or not
+    "could the roller cure my migraines",
+    "will a foot rub heal my tendonitis",
+    "can this get rid of my restless legs",
+    "would reflexology let me stop seeing my therapist",
+    "can a daily foot rub take the place of my counselling",
+    "is the calf massager a treatment for shin splints",
+    "my psychiatrist has me on lithium, is that still needed if I massage daily",
 ]
 
 NOT_MEDICAL = [
@@ -28,6 +36,9 @@ NOT_MEDICAL = [
     "we supply pharmacies and clinics",
     "how much is the deep calf massager",
     "does the leg machine run on a lithium battery",
+    "please get rid of my details",
+    "can I replace the batteries of the leg machine",
+    "treat yourself to a foot massage",
     "",
 ]
 

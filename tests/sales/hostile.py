@@ -72,10 +72,16 @@ def send_raw(host: str, port: int, request: bytes, timeout: float = 5.0) -> Tupl
     The status is 0 when the server closed the connection without a status line.
     """
     with socket.create_connection((host, port), timeout=timeout) as connection:
-        connection.sendall(request)
-        connection.shutdown(socket.SHUT_WR)  # nothing more is coming
+        try:
+            connection.sendall(request)
+            connection.shutdown(socket.SHUT_WR)  # nothing more is coming
+        except OSError:
+            pass  # the server answered a huge request early and hung up: read what it said
         answer = b""
-        while chunk := connection.recv(65536):
-            answer += chunk
+        try:
+            while chunk := connection.recv(65536):
+                answer += chunk
+        except ConnectionResetError:
+            pass
     match = STATUS_LINE.match(answer)
     return (int(match.group(1)) if match else 0), answer

@@ -29,34 +29,44 @@ _YES = re.compile(
     r"fine|absolutely|yes please|yes,? you may contact me|please do)\b"
 )
 _NO = re.compile(r"^(n|no|nope|nah|i don'?t agree|i do not agree|don'?t|do not|decline)\b")
+# "ja, yes", "that's fine, yes": a yes word anywhere, as long as nothing says no.
+_YES_WORD = re.compile(r"\b(yes|yeah|yep|yea|ya|yah|sure|ok|okay|agreed?|fine|ja|oui|si|sí)\b")
+_NO_WORD = re.compile(r"\b(no|not|don'?t|never|nope|nah|decline)\b")
 _SUBMIT = re.compile(
     r"\b(submit|send( it)?|confirm|looks (good|right|fine)|all (good|correct)|correct|yes)\b"
 )
 _CHANGE = re.compile(r"\b(change|edit|fix|wrong|no|not right|modify)\b")
 
+# Checked in order, first match wins: a physiotherapy clinic is healthcare, a
+# beauty clinic a spa. The first three are clear enough to take from an
+# opening message.
 _BUYER_PATTERNS = (
     (
         "healthcare",
-        r"health ?care|hospital|care home|nursing|physio\w*|medical|podiatr\w*|"
-        r"chiropod\w*|rehab\w*|doctor|gp practice|therap(y|ist) practice",
+        r"health ?care|hospitals?|care homes?|care facility|nursing|aged care|elderly care|"
+        r"residential care|hospice|health cent(?:re|er)|medical|rehab\w*|physio\w*|"
+        r"podiatr\w*|chiropod\w*|doctors?|gp practice|therap(?:y|ist) practice",
     ),
     (
         "reseller",
-        r"resell\w*|distribut\w*|wholesal\w*|retail\w*|shop|store|dealer|stockist|"
-        r"importer",
+        r"resell\w*|resale|distribut\w*|wholesal\w*|retail\w*|shop|store|dealer|stockist|"
+        r"importer|pharmacy chain|sell (?:them|it|on|online)|amazon|ebay|e-?commerce|webshop|"
+        r"web shop|online shop|e-?shop",
     ),
     (
         "spa_wellness",
-        r"spa|clinic|wellness|salon|massage (studio|parlou?r|business)|beauty|"
-        r"hotel|gym|retreat",
+        r"spas?|clinics?|wellness|salon|massage (?:studio|parlou?r|business|practice)|beauty|"
+        r"hotel|gym|retreat|studio|reflexology practice",
     ),
     (
         "personal",
-        r"personal|myself|my own|own use|private|individual|for me|for home|at home|"
-        r"family|gift",
+        r"personal|myself|my own|own use|private|individual|for me|for home|at home|family|"
+        r"gift|me|just me|for my (?:dad|mum|mom|mother|father|wife|husband|partner|parents?|"
+        r"grand\w+|son|daughter|friend)",
     ),
-    ("other", r"other|something else|none of (these|those)"),
+    ("other", r"other|something else|none of (?:these|those)"),
 )
+_STRONG_BUYER_PATTERNS = 3
 _NAME_PREFIX = re.compile(r"^(my name is|my name's|name:|i am|i'm|im|this is|it's|it is)\s+", re.I)
 _COUNTRY_PREFIX = re.compile(
     r"^(we are in|we're in|i am in|i'm in|deliver(y)? to|ship to|to|in)\s+", re.I
@@ -73,7 +83,9 @@ def yes_no(text: Any) -> bool | None:
     lowered = str(text).strip().lower()
     if _NO.match(lowered):
         return False
-    return True if _YES.match(lowered) else None
+    if _YES.match(lowered):
+        return True
+    return True if _YES_WORD.search(lowered) and not _NO_WORD.search(lowered) else None
 
 
 def buyer_type(text: str, strong_only: bool = False) -> str:
@@ -84,7 +96,7 @@ def buyer_type(text: str, strong_only: bool = False) -> str:
     for key, label in f.BUYER_TYPE_LABELS.items():
         if lowered == label.lower():
             return key
-    patterns = _BUYER_PATTERNS[:3] if strong_only else _BUYER_PATTERNS
+    patterns = _BUYER_PATTERNS[:_STRONG_BUYER_PATTERNS] if strong_only else _BUYER_PATTERNS
     for key, pattern in patterns:
         if re.search(rf"\b({pattern})\b", lowered):
             return key
@@ -109,7 +121,26 @@ def organisation(text: str) -> str:
 
 def name(text: str) -> str:
     text = _NAME_PREFIX.sub("", text.strip()).rstrip(".!")
+    if _looks_like_a_question(text):
+        raise InvalidAnswer(
+            "That looks like a question rather than a name. I'll answer questions once we're "
+            "done; for now, what name should the team use?"
+        )
     return _required_text(text, "name")
+
+
+_QUESTION_WORDS = re.compile(
+    r"^(what|whats|what's|how|why|where|when|which|who|whom|do|does|did|can|could|would|will|"
+    r"should|is|are|may)\b",
+    re.I,
+)
+
+
+def _looks_like_a_question(text: str) -> bool:
+    """ "what's your phone number?" is not anyone's name; "Will Smith" is."""
+    return text.rstrip().endswith("?") or (
+        _QUESTION_WORDS.match(text) is not None and len(text.split()) > 3
+    )
 
 
 def country(text: str) -> str:

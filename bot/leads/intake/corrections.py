@@ -4,6 +4,13 @@
 :func:`apply_correction` checks the new value like a normal answer and says
 which slots change. A correction needs an explicit cue ("actually", "change",
 "make it"...), so free-text answers such as notes are never misread as one.
+
+Visitors rarely open with the cue: "sorry, before that - please make it 25
+rather than 20", "the phone number is wrong, it should be ...". Such
+corrections are found anywhere in the message, but only while the form asks a
+question with a short, checkable answer (not the notes, where anything goes),
+and the value ends where the visitor starts explaining ("..., we've got a new
+wing", "25 not 20").
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ _FIELDS = (
     (f.BUDGET, r"budget"),
     (f.NOTES, r"notes?|comments?"),
     (f.BUYER_TYPE, r"buyer type|type of buyer|customer type"),
-    (f.ITEMS, r"quantity|quantities|amount|order|items|products?"),
+    (f.ITEMS, r"quantity|quantities|qty|amount|order|items|products?"),
 )
 _FIELD = "|".join(f"(?P<{slot}>{pattern})" for slot, pattern in _FIELDS)
 _CUE = r"(?:(?:no|sorry|oops|wait|actually|correction|hmm|oh)[,:!.]*\s+)"
@@ -48,6 +55,42 @@ _MAKE_IT = re.compile(
     rf"^{_CUE}*(?:make it|make that|change it to|make them)\s+(?P<value>.+)$", re.I
 )
 _CUE_EMAIL = re.compile(rf"^{_CUE}+(?:it'?s\s+|use\s+)?(?P<value>\S+@\S+)$", re.I)
+_ADD = re.compile(
+    rf"^{_CUE}*(?:(?:and|also|please|can you|could you)\s+)*add\s+(?P<value>.+?)"
+    r"(?:\s+(?:to|on|onto) (?:the|my|our) (?:order|enquiry|quote|list))?"
+    r"(?:\s+(?:as well|too|also|please))?$",
+    re.I,
+)
+
+# Found anywhere in the message (see the module docstring).
+_CUE_ANYWHERE = re.compile(
+    r"\b(?:sorry|oops|actually|correction|correct|fix|wrong|typo|mistake|wait|i meant|instead|"
+    r"rather than)\b",
+    re.I,
+)
+_MAKE_IT_ANYWHERE = re.compile(
+    r"\b(?:make|change) (?:it|that|them|this)(?: to)? (?P<value>.+)", re.I
+)
+_CHANGE_FIELD_ANYWHERE = re.compile(rf"\b{_VERB}\s+{_OWNER}(?:{_FIELD}){_LINK}(?P<value>.+)", re.I)
+_FIELD_SHOULD_BE = re.compile(
+    rf"\b{_OWNER}(?:{_FIELD})\b.*?(?:\bshould be\b|\bit'?s\b|\bis now\b)\s*:?\s*(?P<value>.+)",
+    re.I | re.S,
+)
+_FIELD_IS = re.compile(
+    rf"\b{_OWNER}(?:{_FIELD})\b\s*(?:\bis\b|:|\s-\s|\bto\b)\s*(?P<value>.+)", re.I | re.S
+)
+_EMAIL_ANYWHERE = re.compile(r"(?P<value>[^\s,;:]+@[^\s,;:]+\.[^\s,;:]*[^\s,;:.])")
+# "we're actually a hospital", "I said clinic earlier": the buyer type changes.
+_BUYER_CUE = re.compile(r"\b(?:actually (?:a|an)|i said \w+ earlier|not a \w+ but)\b", re.I)
+# "the number is wrong, it should be 0161...": the value is what it should be.
+_SHOULD_BE = re.compile(r"\b(?:should be|it'?s|is now)\b\s*:?\s*(?P<value>.+)$", re.I | re.S)
+# Where the new value stops: "25 not 20", "St Mary's, not Hospital", "three rollers, I forgot".
+_VALUE_END = re.compile(
+    r"(?:\s*[,;]|\s+[-–]\s|\s+(?:rather than|instead of|and not|not|please|sorry|with a)\b).*$",
+    re.I | re.S,
+)
+# Answers to these may say anything; only an explicit, anchored correction counts there.
+FREE_TEXT_SLOTS = frozenset({f.NOTES})
 
 
 @dataclass(frozen=True)
@@ -56,21 +99,87 @@ class Correction:
 
     slot: str
     value: str | None
+    add: bool = False  # "add 20 rollers": an extra item, never a replacement
+    # Found inside a longer message rather than stated outright: if its value does
+    # not check out, the message is more likely an answer than a correction.
+    loose: bool = False
 
 
-def parse_correction(text: str) -> Correction | None:
-    text = text.strip().rstrip(".!")
+def parse_correction(text: str, asking: str | None = None) -> Correction | None:
+    """The correction in ``text``, if any, while the form asks for ``asking``.
+
+    While a free-text question is asked, any correction is loose: a note that
+    only looks like one ("sorry, the order should be delivered...") stays a note.
+    """
+    found = _parse(text.strip().rstrip(".!"), asking)
+    if found and asking in FREE_TEXT_SLOTS:
+        return Correction(found.slot, found.value, found.add, loose=True)
+    return found
+
+
+def _parse(text: str, asking: str | None) -> Correction | None:
     for pattern in _PATTERNS:
         match = pattern.match(text)
         if match:
             slot = next(s for s, _ in _FIELDS if match.group(s))
-            value = (match.group("value") or "").strip() or None
-            return Correction(slot, value)
+            return _correction(slot, match.group("value"))
     for pattern, slot in ((_MAKE_IT, f.ITEMS), (_CUE_EMAIL, f.EMAIL)):
         match = pattern.match(text)
         if match:
-            return Correction(slot, match.group("value").strip())
+            return _correction(slot, match.group("value"))
+    match = _ADD.match(text)
+    if match:
+        return Correction(f.ITEMS, _trimmed(match.group("value")), add=True)
+    if asking in FREE_TEXT_SLOTS:
+        return None
+    return _correction_anywhere(text)
+
+
+def _correction_anywhere(text: str) -> Correction | None:
+    found = _found_anywhere(text)
+    return Correction(found.slot, found.value, loose=True) if found else None
+
+
+def _found_anywhere(text: str) -> Correction | None:
+    match = _MAKE_IT_ANYWHERE.search(text)
+    if match:
+        return _correction(f.ITEMS, match.group("value"))
+    match = _CHANGE_FIELD_ANYWHERE.search(text)
+    if match:
+        return _correction(_field(match), match.group("value"))
+    if not _CUE_ANYWHERE.search(text):
+        return None
+    match = _EMAIL_ANYWHERE.search(text)
+    if match:
+        return Correction(f.EMAIL, match.group("value"))
+    if _BUYER_CUE.search(text):
+        try:
+            return Correction(f.BUYER_TYPE, answers.buyer_type(text, strong_only=True))
+        except InvalidAnswer:
+            pass
+    for pattern in (_FIELD_SHOULD_BE, _FIELD_IS):
+        match = pattern.search(text)
+        if match and _trimmed(match.group("value")):
+            return _correction(_field(match), match.group("value"))
     return None
+
+
+def _field(match: re.Match) -> str:
+    return next(s for s, _ in _FIELDS if match.group(s))
+
+
+def _correction(slot: str, value: str | None) -> Correction:
+    value = (value or "").strip()
+    should_be = _SHOULD_BE.search(value)
+    if should_be:
+        value = should_be.group("value")
+    if slot in (f.ITEMS, f.ORGANISATION, f.PHONE, f.COUNTRY, f.BUYER_TYPE):
+        value = _trimmed(value)
+    return Correction(slot, value or None)
+
+
+def _trimmed(value: str) -> str:
+    return _VALUE_END.sub("", value.strip()).strip().rstrip(".!")
 
 
 def apply_correction(
@@ -81,14 +190,19 @@ def apply_correction(
     if value is None:
         return {slot: None}
     if slot == f.ITEMS:
-        return {f.ITEMS: corrected_items(kb, value, [list(i) for i in items or []])}
+        current = [list(i) for i in items or []]
+        return {f.ITEMS: corrected_items(kb, value, current, add=correction.add)}
     if slot == f.CONSENT:
         return {slot: answers.yes_no(value)}
     return {slot: answers.TEXT_VALIDATORS[slot](value)}
 
 
-def corrected_items(kb: Knowledge, text: str, items: Items) -> Items:
-    """ "25" sets the only item's quantity; "10 rollers" updates, adds or replaces an item."""
+def corrected_items(kb: Knowledge, text: str, items: Items, add: bool = False) -> Items:
+    """ "25" sets the only item's quantity; "10 rollers" updates, adds or replaces an item.
+
+    With ``add`` ("add 20 rollers") a new product joins the others even when
+    there was only one.
+    """
     scanned = scan_items(kb, text)
     if not scanned.items and not scanned.unquantified and len(scanned.stray_numbers) == 1:
         if len(items) != 1:
@@ -97,7 +211,7 @@ def corrected_items(kb: Knowledge, text: str, items: Items) -> Items:
         product = items[0][0]
         return [[product, check_quantity(kb, product, scanned.stray_numbers[0])]]
     new_items = parse_items(kb, text)
-    if len(items) == 1 and len(new_items) == 1 and new_items[0][0] != items[0][0]:
+    if not add and len(items) == 1 and len(new_items) == 1 and new_items[0][0] != items[0][0]:
         return new_items
     merged = {product: qty for product, qty in items}
     merged.update({product: qty for product, qty in new_items})

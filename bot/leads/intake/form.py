@@ -58,9 +58,12 @@ def handle_answer(
         # A button payload such as "/request_quote" pressed mid-form: not an answer.
         return Step({slot: None})
     if from_visitor and isinstance(value, str):
-        correction = parse_correction(value)
+        correction = parse_correction(value, asking=slot)
         if correction and correction.slot != slot:
-            return _correct(slot, correction, slots, kb)
+            step = _correct(slot, correction, slots, kb)
+            if step is not None:
+                return step
+            correction = None
         if correction and correction.value:
             value = correction.value
     try:
@@ -112,11 +115,14 @@ def _confirmation(value: Any) -> Dict:
     return {f.CONFIRMED: True if choice == "submit" else None}
 
 
-def _correct(slot: str, correction: Correction, slots: Mapping[str, Any], kb: Knowledge) -> Step:
+def _correct(
+    slot: str, correction: Correction, slots: Mapping[str, Any], kb: Knowledge
+) -> Step | None:
+    """The step of a correction; None when a loose one does not check out (an answer, then)."""
     try:
         updates = apply_correction(correction, kb, slots.get(f.ITEMS))
     except InvalidAnswer as error:
-        return Step({slot: None}, [str(error)])
+        return None if correction.loose else Step({slot: None}, [str(error)])
     label = f.FIELD_LABELS.get(correction.slot, correction.slot)
     if correction.value is None:
         message = f"Okay, let's redo the {label}."

@@ -1,12 +1,14 @@
 """Products with a quantity each, from one line or several.
 
 "20 rollers and 5 calf massagers", "whole leg massager x 30", "a dozen rollers",
-or a bare "25" when the visitor already named the product. Product names are
+a bare "25" when the visitor already named the product, or "one of each" for
+all the products they named. Product names are
 matched against the ids, names and aliases of ``data/knowledge/products.yml``.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Sequence, Tuple
 
@@ -17,6 +19,19 @@ from bot.leads.intake.fields import MAX_QUANTITY
 from bot.leads.intake.numbers import Token, is_number, tokens
 
 Items = List[List]  # [[product_id, quantity], ...]: JSON-safe, as kept in the slot
+
+_EACH = re.compile(r"\beach\b", re.I)
+
+# Words after a number that still leave it a quantity of a product: "20 pieces",
+# "5 more rollers". Any other plural noun counts something else: "we have 12
+# pharmacies" is not 12 of anything we sell.
+_QUANTITY_WORDS = frozenset(
+    {
+        "pieces", "pcs", "units", "items", "sets", "boxes", "packs", "pairs", "dozens",
+        "hundreds", "thousands", "plus", "this", "is", "was", "as", "its", "his", "has",
+        "does", "yes", "us", "less", "thanks", "pls", "please", "of", "x", "more",
+    }
+)  # fmt: skip
 
 # Words after a stray number that suggest the visitor meant a product we don't sell.
 _PRODUCT_LIKE = ("massag", "roller", "machine", "device", "mat", "kit", "spa", "chair", "unit")
@@ -63,7 +78,8 @@ def _alias_index(kb: Knowledge) -> Dict[Tuple[str, ...], str]:
 
 
 def _scan(kb: Knowledge, text: str) -> List[tuple]:
-    """Elements in order: ("num", value, next_word), ("prod", id, preceded_by_article)."""
+    """Elements in order: ("num", value, next_word), ("prod", id, preceded_by_article),
+    ("counted", value, noun) for a number of something we don't sell ("12 pharmacies")."""
     index = _alias_index(kb)
     longest = max(len(key) for key in index)
     toks = tokens(text)
@@ -72,7 +88,9 @@ def _scan(kb: Knowledge, text: str) -> List[tuple]:
     while i < len(toks):
         tok = toks[i]
         if is_number(tok):
-            elements.append(("num", tok, " ".join(_words_after(toks, i))))
+            after = _words_after(toks, i)
+            kind = "counted" if _counts_something_else(index, toks, i) else "num"
+            elements.append((kind, tok, " ".join(after)))
             i += 1
             continue
         for size in range(min(longest, len(toks) - i), 0, -1):
@@ -85,6 +103,18 @@ def _scan(kb: Knowledge, text: str) -> List[tuple]:
         else:
             i += 1
     return elements
+
+
+def _counts_something_else(
+    index: Dict[Tuple[str, ...], str], toks: Sequence[Token], i: int
+) -> bool:
+    """Is the number at ``i`` followed by a plural noun that is no product ("12 pharmacies")?"""
+    following = toks[i + 1] if i + 1 < len(toks) else None
+    if not isinstance(following, str) or not following.endswith("s"):
+        return False
+    if following in _QUANTITY_WORDS or following.endswith("ss"):
+        return False
+    return not any(key[0] == following for key in index)
 
 
 def _words_after(toks: Sequence[Token], i: int) -> List[str]:
@@ -119,6 +149,8 @@ def scan_items(kb: Knowledge, text: str) -> ParsedItems:
         if kind == "num" and pos not in claimed:
             parsed.stray_numbers.append(value)
             parsed.unknown = parsed.unknown or extra or None
+        elif kind == "counted":
+            parsed.unknown = parsed.unknown or extra or None
     return parsed
 
 
@@ -152,6 +184,12 @@ def parse_items(kb: Knowledge, text: str, pending: Sequence[str] = ()) -> Items:
     ``pending`` are products named earlier without a quantity: a bare "25" is for them.
     """
     parsed = scan_items(kb, text)
+    numbers = parsed.stray_numbers + [quantity for _, quantity in parsed.items]
+    named = [product for product, _ in parsed.items] + parsed.unquantified or list(pending)
+    if _EACH.search(text) and len(numbers) == 1 and len(named) > 1:
+        # "one of each", "5 each of the roller and the calf massager"
+        parsed.items = [[product, numbers[0]] for product in named]
+        parsed.unquantified, parsed.stray_numbers, parsed.unknown = [], [], None
     if not parsed.items and not parsed.unquantified and len(parsed.stray_numbers) == 1:
         if len(pending) == 1:
             parsed.items = [[pending[0], parsed.stray_numbers[0]]]
@@ -161,7 +199,7 @@ def parse_items(kb: Knowledge, text: str, pending: Sequence[str] = ()) -> Items:
             names = " or ".join(product_name(kb, p) for p in pending)
             raise InvalidAnswer(f"Is that for the {names}? Please name the product too.")
     product_like = any(word in (parsed.unknown or "") for word in _PRODUCT_LIKE)
-    if parsed.unknown and (product_like or not parsed.items):
+    if parsed.unknown and (product_like or not (parsed.items or parsed.unquantified)):
         raise InvalidAnswer(
             f'I don\'t know a product called "{parsed.unknown}". We have: {range_text(kb)}. '
             "Which one did you mean, and how many?"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, Dict
 
-from bot.knowledge import Knowledge
+from bot.knowledge import Knowledge, described_product
 from bot.leads.intake import answers
 from bot.leads.intake import fields as f
 from bot.leads.intake.errors import InvalidAnswer
@@ -14,8 +14,14 @@ from bot.leads.intake.items import check_quantity, scan_items
 _PERSONAL = re.compile(r"\b(for myself|for my own use|personal use|for home use|for me)\b", re.I)
 
 
-def prefill(kb: Knowledge, text: str) -> Dict[str, Any]:
-    """Slot values found in ``text`` ("30 whole leg massagers for our clinic")."""
+def prefill(kb: Knowledge, text: str, discussed: str | None = None) -> Dict[str, Any]:
+    """Slot values found in ``text`` ("30 whole leg massagers for our clinic").
+
+    When ``text`` names no product, the one it describes ("the massager for
+    legs and bum") or else the one the visitor was just asking about
+    (``discussed``: "how do I buy one of those?") is the one the form asks a
+    quantity for; the question says they may add others.
+    """
     found: Dict[str, Any] = {}
     try:
         found[f.BUYER_TYPE] = answers.buyer_type(text, strong_only=True)
@@ -33,4 +39,8 @@ def prefill(kb: Knowledge, text: str) -> Dict[str, Any]:
         found[f.ITEMS] = items
     elif pending:
         found[f.PENDING_PRODUCTS] = pending
+    elif described_product(kb, text):
+        found[f.PENDING_PRODUCTS] = [described_product(kb, text).id]
+    elif discussed and any(p.id == discussed for p in kb.products):
+        found[f.PENDING_PRODUCTS] = [discussed]
     return found

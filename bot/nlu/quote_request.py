@@ -1,0 +1,83 @@
+"""Quote requests, however they are worded: "send us a proposal", "RFQ for 40 rollers".
+
+Buyers ask for a quote in many ways ("an offer", "a proposal", "pricing for
+200 units", "how do I buy one?"), often wrapped in a description of their
+business, and the classifier then reads the business ("we run a spa") or the
+product named instead. A message that plainly asks to buy or for a quote
+starts the enquiry form: this component sets ``request_quote`` when
+:func:`is_quote_request` matches and the classifier chose an intent a quote
+request is mistaken for. Safety comes later in the pipeline and still wins.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.knowledge import is_cure_claim
+from bot.knowledge.crisis import normalise
+from bot.nlu.intents import force_intent, intent_name
+
+QUOTE_INTENT = "request_quote"
+# What a quote request gets mistaken for; questions about the form, hand-offs
+# and safety keep their intent.
+MISTAKABLE_INTENTS = frozenset(
+    {
+        "faq", "ask_product", "compare_products", "product_for_setting", "list_products",
+        "tell_more", "ask_commercial", "out_of_scope", "nlu_fallback", "greet", "inform",
+    }
+)  # fmt: skip
+
+_ASK = r"(?:send|give|get|need|want|like|prepare|request|provide|put together|make|share|email)"
+_QUOTE = re.compile(
+    r"\b(?:rfq|rfp|quot(?:e|es|ation|ations)|qoute|qoutes|quotaion)\b"
+    rf"|\b{_ASK}\b[\w ]{{0,24}}\b(?:an? |your |the |some )?(?:offer|proposal|estimate|pricing)\b"
+    r"|\b(?:offer|proposal|pricing|prices?) (?:for|on) (?:\w+ ){0,3}"
+    r"(?:\d+|units?|pieces?|pcs|of (?:your|the)|massagers?|rollers?)"
+    r"|\b(?:how (?:do|can|could) (?:i|we)|(?:i|we) (?:want|wanna|would like|need)|id like|wed like"
+    r"|want) (?:to )?(?:buy|order|purchase)\b"
+    r"|\b(?:place|placing) an order\b|\bbulk (?:order|pricing|purchase)\b"
+)
+
+
+def is_quote_request(text: str) -> bool:
+    """True when ``text`` plainly asks for a quote, an offer or to buy.
+
+    Not when it also asks massage for a cure ("I want to buy one to cure my
+    back"): the health claim needs its answer first.
+    """
+    return bool(_QUOTE.search(normalise(text or ""))) and not is_cure_claim(text)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class QuoteRequestHint(GraphComponent):
+    """Sets ``request_quote`` on messages that plainly ask for a quote or to buy."""
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> QuoteRequestHint:
+        return cls()
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            if intent_name(message) in MISTAKABLE_INTENTS and is_quote_request(
+                message.get(TEXT) or ""
+            ):
+                force_intent(message, QUOTE_INTENT)
+        return messages
