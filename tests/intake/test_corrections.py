@@ -99,6 +99,11 @@ def test_a_bare_quantity_with_several_items_asks_which(kb):
         apply_correction(Correction(f.ITEMS, "25"), kb, items)
 
 
+def test_a_quantity_of_massagers_changes_the_only_item(kb):
+    updates = apply_correction(Correction(f.ITEMS, "25 massagers"), kb, [["whole_leg_massager", 20]])
+    assert updates == {f.ITEMS: [["whole_leg_massager", 25]]}
+
+
 def test_a_named_product_updates_or_adds_an_item(kb):
     items = [["foot_roller", 20], ["deep_calf_massager", 5]]
     updates = apply_correction(Correction(f.ITEMS, "10 rollers"), kb, items)

@@ -72,12 +72,11 @@ _MAKE_IT_ANYWHERE = re.compile(
     r"\b(?:make|change) (?:it|that|them|this)(?: to)? (?P<value>.+)", re.I
 )
 _CHANGE_FIELD_ANYWHERE = re.compile(rf"\b{_VERB}\s+{_OWNER}(?:{_FIELD}){_LINK}(?P<value>.+)", re.I)
-_FIELD_SHOULD_BE = re.compile(
-    rf"\b{_OWNER}(?:{_FIELD})\b.*?(?:\bshould be\b|\bit'?s\b|\bis now\b)\s*:?\s*(?P<value>.+)",
-    re.I | re.S,
-)
+# "the quantity is 25 not 20", "the phone number is wrong, it should be ...",
+# "correction to the organisation - it's ...": see _SHOULD_BE for the value.
 _FIELD_IS = re.compile(
-    rf"\b{_OWNER}(?:{_FIELD})\b\s*(?:\bis\b|:|\s-\s|\bto\b)\s*(?P<value>.+)", re.I | re.S
+    rf"\b{_OWNER}(?:{_FIELD})\b\s*(?:\bis\b|\bshould be\b|:|\s-\s|\bto\b)\s*(?P<value>.+)",
+    re.I | re.S,
 )
 _EMAIL_ANYWHERE = re.compile(r"(?P<value>[^\s,;:]+@[^\s,;:]+\.[^\s,;:]*[^\s,;:.])")
 # "we're actually a hospital", "I said clinic earlier": the buyer type changes.
@@ -157,10 +156,9 @@ def _found_anywhere(text: str) -> Correction | None:
             return Correction(f.BUYER_TYPE, answers.buyer_type(text, strong_only=True))
         except InvalidAnswer:
             pass
-    for pattern in (_FIELD_SHOULD_BE, _FIELD_IS):
-        match = pattern.search(text)
-        if match and _trimmed(match.group("value")):
-            return _correction(_field(match), match.group("value"))
+    match = _FIELD_IS.search(text)
+    if match and _trimmed(match.group("value")):
+        return _correction(_field(match), match.group("value"))
     return None
 
 

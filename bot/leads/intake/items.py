@@ -114,6 +114,8 @@ def _counts_something_else(
         return False
     if following in _QUANTITY_WORDS or following.endswith("ss"):
         return False
+    if any(stem in following for stem in ("massag", "roller", "machine", "device", "gadget")):
+        return False  # "25 massagers": ours, even if not named exactly
     return not any(key[0] == following for key in index)
 
 
