@@ -12,21 +12,31 @@ Two costs of calling the action server, both on every turn:
   that write a transcript read everything (``WHOLE_CONVERSATION_ACTIONS``). The
   others get the latest ``RECENT_EVENTS`` events.
 
+And one cost of understanding a message: the same short texts come again and
+again (quick replies such as "Submit", "skip", "Yes, you may contact me",
+greetings), and each time the whole NLU pipeline runs. The pipeline reads
+nothing but the text, so a loaded model keeps the results of the last
+``PARSE_CACHE_SIZE`` short texts (a copy is handed out each time); a newly
+loaded model starts with an empty cache.
+
 Applied by the launcher (:mod:`bot.serving.rasa_server`), only to the Rasa
 version it was written for; on any other it is left out and says so loudly.
 """
 
 from __future__ import annotations
 
+import copy
 import functools
 import itertools
 import logging
+from collections import OrderedDict
 from typing import Any, Dict
 
 import rasa
 from jsonschema import ValidationError
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
+from rasa.core.processor import MessageProcessor
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 
@@ -38,6 +48,9 @@ RECENT_EVENTS = 60
 # Actions that read every event of the conversation (the transcript for sales).
 WHOLE_CONVERSATION_ACTIONS = frozenset({"action_submit_lead", "action_submit_handoff"})
 _rasa_action_call_format = RemoteAction._action_call_format
+_rasa_parse_with_graph = MessageProcessor._parse_message_with_graph
+PARSE_CACHE_SIZE = 4096
+CACHED_TEXT_CHARS = 200  # longer messages are rarely repeated word for word
 
 
 @functools.lru_cache(maxsize=1)
@@ -81,15 +94,37 @@ def action_call_format(self: RemoteAction, tracker: DialogueStateTracker, domain
     return call
 
 
+def parse_message_with_graph(
+    self: MessageProcessor, message, tracker, only_output_properties: bool = True
+) -> Dict:
+    """Rasa's ``MessageProcessor._parse_message_with_graph``, remembering short texts."""
+    text = message.text
+    if not isinstance(text, str) or len(text) > CACHED_TEXT_CHARS:
+        return _rasa_parse_with_graph(self, message, tracker, only_output_properties)
+    cache: OrderedDict = self.__dict__.setdefault("_parse_cache", OrderedDict())
+    key = (text, only_output_properties)
+    parsed = cache.get(key)
+    if parsed is None:
+        parsed = _rasa_parse_with_graph(self, message, tracker, only_output_properties)
+        cache[key] = parsed
+        if len(cache) > PARSE_CACHE_SIZE:
+            cache.popitem(last=False)
+    else:
+        cache.move_to_end(key)
+    return copy.deepcopy(parsed)
+
+
 def apply() -> bool:
     """Patch Rasa if it is the version this was written for; True if applied."""
     if not rasa.__version__.startswith(TESTED_RASA):
         log.error(
             "NOT patching Rasa %s: bot/serving/rasa_patches.py was written for Rasa %sx. "
-            "Action replies are validated the slow way; check the patch against this version.",
+            "Action replies are validated the slow way and nothing is cached; check the patch "
+            "against this version.",
             rasa.__version__, TESTED_RASA,
         )  # fmt: skip
         return False
     RemoteAction._validate_action_result = validate_action_result
     RemoteAction._action_call_format = action_call_format
+    MessageProcessor._parse_message_with_graph = parse_message_with_graph
     return True

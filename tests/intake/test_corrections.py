@@ -100,7 +100,8 @@ def test_a_bare_quantity_with_several_items_asks_which(kb):
 
 
 def test_a_quantity_of_massagers_changes_the_only_item(kb):
-    updates = apply_correction(Correction(f.ITEMS, "25 massagers"), kb, [["whole_leg_massager", 20]])
+    items = [["whole_leg_massager", 20]]
+    updates = apply_correction(Correction(f.ITEMS, "25 massagers"), kb, items)
     assert updates == {f.ITEMS: [["whole_leg_massager", 25]]}
 
 

@@ -105,3 +105,54 @@ def test_every_action_that_reads_all_events_gets_the_whole_conversation():
                 continue
             if "tracker.events" in inspect.getsource(cls):
                 assert cls.name(cls) in rasa_patches.WHOLE_CONVERSATION_ACTIONS, cls
+
+
+class CountingProcessor:
+    """Stands in for Rasa's MessageProcessor: counts how often the NLU graph runs."""
+
+    def __init__(self) -> None:
+        self.runs = 0
+
+
+@pytest.fixture
+def graph(monkeypatch):
+    def run_graph(processor, message, tracker, only_output_properties=True):
+        processor.runs += 1
+        return {"text": message.text, "intent": {"name": "greet", "confidence": 0.9}}
+
+    monkeypatch.setattr(rasa_patches, "_rasa_parse_with_graph", run_graph)
+
+
+def parse(processor, text):
+    from rasa.core.channels import UserMessage
+
+    return rasa_patches.parse_message_with_graph(processor, UserMessage(text), None)
+
+
+def test_a_repeated_short_message_is_understood_once_and_handed_out_as_a_copy(graph):
+    processor = CountingProcessor()
+    first = parse(processor, "Submit")
+    first["intent"]["name"] = "changed by a caller"
+    assert parse(processor, "Submit")["intent"]["name"] == "greet"
+    assert processor.runs == 1
+    parse(processor, "skip")
+    assert processor.runs == 2
+
+
+def test_long_messages_are_never_cached_and_the_cache_stays_bounded(graph, monkeypatch):
+    monkeypatch.setattr(rasa_patches, "PARSE_CACHE_SIZE", 2)
+    processor = CountingProcessor()
+    long_text = "x" * (rasa_patches.CACHED_TEXT_CHARS + 1)
+    parse(processor, long_text)
+    parse(processor, long_text)
+    assert processor.runs == 2
+    for text in ("a", "b", "c", "a"):  # "a" was the oldest of three: forgotten
+        parse(processor, text)
+    assert processor.runs == 6
+
+
+def test_a_newly_loaded_model_starts_with_an_empty_cache(graph):
+    old, new = CountingProcessor(), CountingProcessor()
+    parse(old, "hi")
+    parse(new, "hi")
+    assert (old.runs, new.runs) == (1, 1)
