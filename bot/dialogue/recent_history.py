@@ -85,37 +85,30 @@ def _form_opened_at(events: Sequence[Event], index: int) -> Optional[int]:
     return None
 
 
+class RecentHistory:
+    """Mixin for a Rasa policy: predict from :func:`recent_part` of the tracker."""
+
+    def predict_action_probabilities(
+        self,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+        rule_only_data: Optional[Dict[str, Any]] = None,
+        **kwargs: Any,
+    ) -> PolicyPrediction:
+        return super().predict_action_probabilities(
+            recent_part(tracker), domain, rule_only_data=rule_only_data, **kwargs
+        )
+
+
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True
 )
-class RecentMemoizationPolicy(MemoizationPolicy):
+class RecentMemoizationPolicy(RecentHistory, MemoizationPolicy):
     """``MemoizationPolicy`` on the recent part of the conversation."""
 
-    def predict_action_probabilities(
-        self,
-        tracker: DialogueStateTracker,
-        domain: Domain,
-        rule_only_data: Optional[Dict[str, Any]] = None,
-        **kwargs: Any,
-    ) -> PolicyPrediction:
-        return super().predict_action_probabilities(
-            recent_part(tracker), domain, rule_only_data=rule_only_data, **kwargs
-        )
-
 
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True
 )
-class RecentRulePolicy(RulePolicy):
+class RecentRulePolicy(RecentHistory, RulePolicy):
     """``RulePolicy`` on the recent part of the conversation."""
-
-    def predict_action_probabilities(
-        self,
-        tracker: DialogueStateTracker,
-        domain: Domain,
-        rule_only_data: Optional[Dict[str, Any]] = None,
-        **kwargs: Any,
-    ) -> PolicyPrediction:
-        return super().predict_action_probabilities(
-            recent_part(tracker), domain, rule_only_data=rule_only_data, **kwargs
-        )

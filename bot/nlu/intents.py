@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY
+from typing import Any, Dict, List, Optional
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
 
 def intent_name(message: Message) -> str:
@@ -16,3 +22,34 @@ def force_intent(message: Message, name: str) -> None:
     others = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != name]
     message.set(INTENT, intent, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [intent, *others], add_to_output=True)
+
+
+class IntentOverride(GraphComponent):
+    """Base of the rule-based guards that run after the classifiers.
+
+    A subclass says, in :meth:`override`, which intent a message must have
+    instead of the one it was given (or None to leave it).
+    """
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> IntentOverride:
+        return cls()
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            intent = self.override(message.get(TEXT) or "", intent_name(message))
+            if intent:
+                force_intent(message, intent)
+        return messages
+
+    def override(self, text: str, intent: str) -> Optional[str]:
+        raise NotImplementedError

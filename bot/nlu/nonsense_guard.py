@@ -14,17 +14,16 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Dict, FrozenSet, List
+from typing import Any, Dict, FrozenSet, List, Optional
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import TEXT
-from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.intents import force_intent
+from bot.nlu.intents import IntentOverride
 
 FALLBACK_INTENT = "nlu_fallback"
 VOCABULARY_FILE = "vocabulary.json"
@@ -43,7 +42,7 @@ def is_nonsense(text: str, vocabulary: FrozenSet[str]) -> bool:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
-class NonsenseGuard(GraphComponent):
+class NonsenseGuard(IntentOverride):
     """Sets ``nlu_fallback`` on messages made only of words never seen in training."""
 
     @classmethod
@@ -84,11 +83,5 @@ class NonsenseGuard(GraphComponent):
         self.vocabulary = frozenset(known)
         return self.resource
 
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
-
-    def process(self, messages: List[Message]) -> List[Message]:
-        for message in messages:
-            if is_nonsense(message.get(TEXT) or "", self.vocabulary):
-                force_intent(message, FALLBACK_INTENT)
-        return messages
+    def override(self, text: str, intent: str) -> Optional[str]:
+        return FALLBACK_INTENT if is_nonsense(text, self.vocabulary) else None

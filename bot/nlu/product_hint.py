@@ -12,19 +12,16 @@ product. Runs before the quote and safety guards, which still win.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List
+from typing import Any, Dict, Optional
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import TEXT
-from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.config import load_settings
 from bot.knowledge import Knowledge, described_product, load_knowledge, mentioned_products
-from bot.nlu.intents import force_intent, intent_name
+from bot.nlu.intents import IntentOverride
 
 PRODUCT_INTENT = "ask_product"
 # Only a classifier that did not understand is overruled.
@@ -44,7 +41,7 @@ def product_meant(knowledge: Knowledge, text: str) -> bool:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class ProductDescriptionHint(GraphComponent):
+class ProductDescriptionHint(IntentOverride):
     """Sets ``ask_product`` when the classifier gave up on a message about one of our products."""
 
     @classmethod
@@ -61,12 +58,7 @@ class ProductDescriptionHint(GraphComponent):
     def __init__(self, knowledge: Knowledge) -> None:
         self.knowledge = knowledge
 
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
-
-    def process(self, messages: List[Message]) -> List[Message]:
-        for message in messages:
-            text = message.get(TEXT) or ""
-            if intent_name(message) in GAVE_UP_INTENTS and product_meant(self.knowledge, text):
-                force_intent(message, PRODUCT_INTENT)
-        return messages
+    def override(self, text: str, intent: str) -> Optional[str]:
+        if intent in GAVE_UP_INTENTS and product_meant(self.knowledge, text):
+            return PRODUCT_INTENT
+        return None

@@ -12,19 +12,13 @@ request is mistaken for. Safety comes later in the pipeline and still wins.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List
+from typing import Optional
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import TEXT
-from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.knowledge import is_cure_claim
 from bot.knowledge.crisis import normalise
-from bot.nlu.intents import force_intent, intent_name
+from bot.nlu.intents import IntentOverride
 
 QUOTE_INTENT = "request_quote"
 # What a quote request gets mistaken for; questions about the form, hand-offs
@@ -58,26 +52,10 @@ def is_quote_request(text: str) -> bool:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class QuoteRequestHint(GraphComponent):
+class QuoteRequestHint(IntentOverride):
     """Sets ``request_quote`` on messages that plainly ask for a quote or to buy."""
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> QuoteRequestHint:
-        return cls()
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
-
-    def process(self, messages: List[Message]) -> List[Message]:
-        for message in messages:
-            if intent_name(message) in MISTAKABLE_INTENTS and is_quote_request(
-                message.get(TEXT) or ""
-            ):
-                force_intent(message, QUOTE_INTENT)
-        return messages
+    def override(self, text: str, intent: str) -> Optional[str]:
+        if intent in MISTAKABLE_INTENTS and is_quote_request(text):
+            return QUOTE_INTENT
+        return None

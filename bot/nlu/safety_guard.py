@@ -16,18 +16,12 @@ intent:
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Optional
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import TEXT
-from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.knowledge import is_crisis, is_medical_question
-from bot.nlu.intents import force_intent, intent_name
+from bot.nlu.intents import IntentOverride
 
 CRISIS_INTENT = "crisis"
 MEDICATION_INTENT = "ask_medication"
@@ -51,27 +45,12 @@ MISTAKABLE_INTENTS = frozenset(
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class SafetyGuard(GraphComponent):
+class SafetyGuard(IntentOverride):
     """Forces ``crisis`` or ``ask_medication`` on messages that need those answers."""
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> SafetyGuard:
-        return cls()
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
-
-    def process(self, messages: List[Message]) -> List[Message]:
-        for message in messages:
-            text = message.get(TEXT) or ""
-            if is_crisis(text):
-                force_intent(message, CRISIS_INTENT)
-            elif is_medical_question(text) and intent_name(message) in MISTAKABLE_INTENTS:
-                force_intent(message, MEDICATION_INTENT)
-        return messages
+    def override(self, text: str, intent: str) -> Optional[str]:
+        if is_crisis(text):
+            return CRISIS_INTENT
+        if is_medical_question(text) and intent in MISTAKABLE_INTENTS:
+            return MEDICATION_INTENT
+        return None
