@@ -1,8 +1,9 @@
 """``make bench``: the assistant against stock ``rasa init`` bots, ratios from one run.
 
-Starts the product (its default SQLite tracker store) and the stock moodbot
-with Rasa's in-memory and SQL (SQLite) tracker stores, each on a free loopback
-port, then:
+Starts the product (its default SQLite tracker store), the product again with
+its NLU cache off (``product-uncached``: the scripts repeat their texts, a
+real visitor does not always), and the stock moodbot with Rasa's in-memory
+and SQL (SQLite) tracker stores, each on a free loopback port, then:
 
 1. ``--rounds`` load rounds; in each, every system in turn (the order rotates)
    gets ``--visitors`` concurrent visitors for ``--seconds``: throughput,
@@ -65,7 +66,10 @@ def main() -> None:
     running: Dict[str, systems.System] = {}
     try:
         log("Starting the product and the two stock bots (cold starts are timed)...")
-        running["product"] = systems.start_product(product_model, work_dir)
+        running[report.PRODUCT] = systems.start_product(product_model, work_dir)
+        running[report.UNCACHED] = systems.start_product(
+            product_model, work_dir, report.UNCACHED, PARSE_CACHE_SIZE="0"
+        )
         stock_model = training.stock_model(stock_dir)
         for sqlite in (False, True):
             system = systems.start_stock(stock_dir, stock_model, work_dir, sqlite)
@@ -107,7 +111,10 @@ def measure(running: Dict[str, systems.System], arguments: argparse.Namespace) -
         "settings": {k: str(v) for k, v in vars(arguments).items()},
         "rounds": rounds,
         "median_of_rounds": report.median_of_rounds(rounds),
-        "ratios": {stock: report.ratios(rounds, stock) for stock in report.STOCKS},
+        "ratios": {
+            product: {stock: report.ratios(rounds, stock, product) for stock in report.STOCKS}
+            for product in report.PRODUCTS
+        },
         "long_conversation": {n: report.growth_figures(v) for n, v in long.latencies.items()},
         "long_conversation_notes": long.notes,
         "long_conversation_latencies": long.latencies,
@@ -148,7 +155,7 @@ def publish(summary: dict, bench_dir: Path) -> None:
 
 
 def _kind(name: str) -> str:
-    return "product" if name == "product" else "stock"
+    return "product" if name in report.PRODUCTS else "stock"
 
 
 if __name__ == "__main__":

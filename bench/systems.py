@@ -50,10 +50,11 @@ class System:
         return self.url + WEBHOOK
 
 
-def start_product(model: Path, work_dir: Path) -> System:
-    product_dir = work_dir / "product"
+def start_product(model: Path, work_dir: Path, name: str = "product", **settings: str) -> System:
+    """The product as the tests start it; ``settings`` override its environment."""
+    product_dir = work_dir / name
     product_dir.mkdir()
-    stack = Stack(stack_settings(product_dir), model, product_dir)
+    stack = Stack(stack_settings(product_dir, **settings), model, product_dir)
     started = time.perf_counter()
     try:
         running = stack.start()
@@ -63,7 +64,7 @@ def start_product(model: Path, work_dir: Path) -> System:
         stack.stop()
         raise
     groups = {"rasa": rasa.pid, "action server": action.pid}
-    return System("product", running.url, groups, cold_start, stack.stop)
+    return System(name, running.url, groups, cold_start, stack.stop)
 
 
 def start_stock(stock_dir: Path, model: Path, work_dir: Path, sqlite: bool) -> System:

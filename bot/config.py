@@ -58,6 +58,9 @@ class Settings:
     # channel refuses what is over these before it reaches the model.
     max_message_chars: int = 10_000
     max_request_bytes: int = 256 * 1024
+    # Short messages whose NLU result a loaded model remembers (0: none); see
+    # bot/serving/rasa_patches.py.
+    parse_cache_size: int = 4096
     action_bind_host: str = "127.0.0.1"
     action_server_token: str | None = field(default=None, repr=False)
 
@@ -106,6 +109,7 @@ class Settings:
             "ACTION_BIND_HOST": self.action_bind_host,
             "MAX_MESSAGE_CHARS": str(self.max_message_chars),
             "MAX_REQUEST_BYTES": str(self.max_request_bytes),
+            "PARSE_CACHE_SIZE": str(self.parse_cache_size),
         }
         optional = (
             "rasa_token", "sales_inbox_password_hash", "action_server_token", *_HANDOFF_TEXT,
@@ -163,6 +167,15 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
         return default
     if not raw.isdigit() or int(raw) < 1:
         raise ConfigError(f"{name} must be a positive whole number, got {raw!r}")
+    return int(raw)
+
+
+def _whole_number(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise ConfigError(f"{name} must be a whole number (0 or more), got {raw!r}")
     return int(raw)
 
 
@@ -230,6 +243,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         sales_inbox_secure_cookies=_flag(env, "SALES_INBOX_SECURE_COOKIES"),
         max_message_chars=_positive_int(env, "MAX_MESSAGE_CHARS", 10_000),
         max_request_bytes=_positive_int(env, "MAX_REQUEST_BYTES", 256 * 1024),
+        parse_cache_size=_whole_number(env, "PARSE_CACHE_SIZE", 4096),
         action_bind_host=env.get("ACTION_BIND_HOST", "").strip() or "127.0.0.1",
         action_server_token=env.get("ACTION_SERVER_TOKEN", "").strip() or None,
         **_handoff_settings(env, project_dir),

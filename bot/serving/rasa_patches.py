@@ -16,8 +16,8 @@ And one cost of understanding a message: the same short texts come again and
 again (quick replies such as "Submit", "skip", "Yes, you may contact me",
 greetings), and each time the whole NLU pipeline runs. The pipeline reads
 nothing but the text, so a loaded model keeps the results of the last
-``PARSE_CACHE_SIZE`` short texts (a copy is handed out each time); a newly
-loaded model starts with an empty cache.
+``PARSE_CACHE_SIZE`` short texts (a setting; 0 turns it off; a copy is handed
+out each time); a newly loaded model starts with an empty cache.
 
 Applied by the launcher (:mod:`bot.serving.rasa_server`), only to the Rasa
 version it was written for; on any other it is left out and says so loudly.
@@ -49,7 +49,7 @@ RECENT_EVENTS = 60
 WHOLE_CONVERSATION_ACTIONS = frozenset({"action_submit_lead", "action_submit_handoff"})
 _rasa_action_call_format = RemoteAction._action_call_format
 _rasa_parse_with_graph = MessageProcessor._parse_message_with_graph
-PARSE_CACHE_SIZE = 4096
+PARSE_CACHE_SIZE = 4096  # set by apply() from the settings
 CACHED_TEXT_CHARS = 200  # longer messages are rarely repeated word for word
 
 
@@ -99,7 +99,7 @@ def parse_message_with_graph(
 ) -> Dict:
     """Rasa's ``MessageProcessor._parse_message_with_graph``, remembering short texts."""
     text = message.text
-    if not isinstance(text, str) or len(text) > CACHED_TEXT_CHARS:
+    if not isinstance(text, str) or len(text) > CACHED_TEXT_CHARS or PARSE_CACHE_SIZE < 1:
         return _rasa_parse_with_graph(self, message, tracker, only_output_properties)
     cache: OrderedDict = self.__dict__.setdefault("_parse_cache", OrderedDict())
     key = (text, only_output_properties)
@@ -114,8 +114,10 @@ def parse_message_with_graph(
     return copy.deepcopy(parsed)
 
 
-def apply() -> bool:
+def apply(parse_cache_size: int = PARSE_CACHE_SIZE) -> bool:
     """Patch Rasa if it is the version this was written for; True if applied."""
+    global PARSE_CACHE_SIZE
+    PARSE_CACHE_SIZE = parse_cache_size
     if not rasa.__version__.startswith(TESTED_RASA):
         log.error(
             "NOT patching Rasa %s: bot/serving/rasa_patches.py was written for Rasa %sx. "

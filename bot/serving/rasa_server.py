@@ -28,7 +28,7 @@ def main() -> None:
     arguments = sys.argv[1:]
     if settings.rasa_token and arguments[:1] == ["run"]:
         arguments += ["--enable-api", "--auth-token", settings.rasa_token]
-    rasa_patches.apply()
+    rasa_patches.apply(settings.parse_cache_size)
     sys.argv = ["rasa", *arguments]
     from rasa.__main__ import main as rasa_main
 

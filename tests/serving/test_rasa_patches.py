@@ -156,3 +156,11 @@ def test_a_newly_loaded_model_starts_with_an_empty_cache(graph):
     parse(old, "hi")
     parse(new, "hi")
     assert (old.runs, new.runs) == (1, 1)
+
+
+def test_a_cache_size_of_zero_turns_the_cache_off(graph, monkeypatch):
+    monkeypatch.setattr(rasa_patches, "PARSE_CACHE_SIZE", 0)
+    processor = CountingProcessor()
+    parse(processor, "Submit")
+    parse(processor, "Submit")
+    assert processor.runs == 2
