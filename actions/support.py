@@ -8,7 +8,13 @@ from typing import List
 from rasa_sdk import Tracker
 
 from bot.config import load_settings
-from bot.knowledge import Knowledge, described_product, load_knowledge, mentioned_products
+from bot.knowledge import (
+    Knowledge,
+    described_product,
+    find_product,
+    load_knowledge,
+    mentioned_products,
+)
 
 
 def knowledge() -> Knowledge:
@@ -30,7 +36,7 @@ def products_in_message(kb: Knowledge, tracker: Tracker) -> List[str]:
     found += [item.id for item in mentioned_products(kb, tracker.latest_message.get("text") or "")]
     ids: List[str] = []
     for value in found:
-        product = next((p for p in kb.products if value in (p.id, p.name)), None)
+        product = find_product(kb, value)  # also a misspelt entity ("foot rolller")
         product_id = product.id if product else value
         if product_id in kb.product_ids and product_id not in ids:
             ids.append(product_id)

@@ -7,12 +7,14 @@ needed in plain Python.
 
 from __future__ import annotations
 
+import difflib
 import re
 from typing import Dict, List
 
 from bot.knowledge.model import Knowledge, Product, UnknownEntryError
 
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
+TYPO_SIMILARITY = 0.88  # "foot rolller" is the foot roller; "foot spa" is nothing we sell
 
 
 def normalise(text: str) -> str:
@@ -40,12 +42,17 @@ def _index(knowledge: Knowledge) -> Dict[str, Product]:
 
 
 def find_product(knowledge: Knowledge, text: str | None) -> Product | None:
-    """The product ``text`` names (id, name or alias, any case, plural or singular)."""
+    """The product ``text`` names (id, name or alias, any case, plural or singular),
+    or misspells closely ("foot rolller")."""
     if not text:
         return None
     key = normalise(text)
     names = _index(knowledge)
-    return names.get(key) or names.get(_singular(key))
+    found = names.get(key) or names.get(_singular(key))
+    if found is None and len(key) >= 6:
+        close = difflib.get_close_matches(key, list(names), n=1, cutoff=TYPO_SIMILARITY)
+        found = names[close[0]] if close else None
+    return found
 
 
 def get_product(knowledge: Knowledge, text: str) -> Product:

@@ -21,13 +21,17 @@ from bot.knowledge import UnknownEntryError, find_product, get_product, mentione
         ("Leg & Butt Massager", "leg_and_butt_massager"),
         ("glute massagers", "leg_and_butt_massager"),
         ("  butt massager ", "leg_and_butt_massager"),
+        ("foot rolller", "foot_roller"),  # typos no alias lists
+        ("whole leg masssager", "whole_leg_massager"),
     ],
 )
 def test_find_product_by_id_name_or_alias(kb, text, expected):
     assert find_product(kb, text).id == expected
 
 
-@pytest.mark.parametrize("text", ["", None, "jacuzzi", "massager", "foot"])
+@pytest.mark.parametrize(
+    "text", ["", None, "jacuzzi", "massager", "foot", "foot spa", "massage chair"]
+)
 def test_unknown_or_vague_names_find_nothing(kb, text):
     assert find_product(kb, text) is None
 
