@@ -39,13 +39,14 @@ from typing import Any, Dict, Generator, Optional
 
 import sqlalchemy as sa
 import sqlalchemy.exc
-from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs, is_postgresql_url
+from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 
 from bot.config import load_settings
 from bot.serving.rasa_version import warn_if_untested
 from bot.serving.stored_events import StoredEvents, StoredSession
+from bot.serving.tracker_engine import tracker_engine
 from bot.serving.tracker_journal import TrackerJournal
 
 log = logging.getLogger(__name__)
@@ -53,20 +54,7 @@ log = logging.getLogger(__name__)
 # Errors that mean "the database is not there", as opposed to "it refused this row".
 OUTAGE_ERRORS = (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError)
 RETRY_AFTER_SECONDS = 2.0
-CONNECT_TIMEOUT_SECONDS = 3
 RECENT_CONVERSATIONS = 1_000
-
-
-def _write_ahead_log(connection, _record) -> None:
-    """SQLite in WAL mode: readers never wait for a writer, and a commit needs no fsync.
-
-    A crash of the process loses nothing; a power cut can lose the last turns,
-    never the file. Enquiries live in another database (``DATABASE_URL``).
-    """
-    cursor = connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
 
 
 def journal_dir() -> Path:
@@ -87,17 +75,7 @@ class ResilientSQLTrackerStore(SQLTrackerStore):
     ) -> None:
         warn_if_untested("ResilientSQLTrackerStore")
         kwargs.pop("dialect", None)
-        url = host or "sqlite:///rasa.db"
-        engine_kwargs = create_engine_kwargs(url)
-        if is_postgresql_url(url):
-            connect_args = engine_kwargs.setdefault("connect_args", {})
-            connect_args.setdefault("connect_timeout", CONNECT_TIMEOUT_SECONDS)
-        if url.startswith("sqlite:///") and ":memory:" not in url:
-            # Keep connections open (SQLAlchemy 1.4 opens one per session for SQLite files).
-            engine_kwargs.update(poolclass=sa.pool.QueuePool, pool_size=1, max_overflow=4)
-        self.engine = sa.create_engine(url, pool_pre_ping=True, **engine_kwargs)
-        if self.engine.dialect.name == "sqlite":
-            sa.event.listen(self.engine, "connect", _write_ahead_log)
+        self.engine = tracker_engine(host or "sqlite:///rasa.db")
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         self.journal = TrackerJournal(journal_directory or journal_dir())
         self.recent: OrderedDict[str, DialogueStateTracker] = OrderedDict()
