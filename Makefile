@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 .DEFAULT_GOAL := help
 
-.PHONY: help install run test bench shell train eval lint format clean
+.PHONY: help install run run-cluster test bench bench-cluster shell train eval lint format clean
 
 help: ## Show this list
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-9s %s\n", $$1, $$2}'
@@ -27,11 +27,17 @@ install: $(STAMP) ## Create .venv and install the pinned dependencies if needed
 run: $(STAMP) ## Migrate, train if the data changed, start every server and print the URLs
 	@$(BIN)/bot run
 
+run-cluster: $(STAMP) ## Like run, with 2 Rasa and 2 action servers behind nginx (PostgreSQL, Redis)
+	@$(BIN)/bot run --instances $${RASA_INSTANCES:-2} --action-servers $${ACTION_SERVERS:-2}
+
 test: $(STAMP) ## Run the whole test suite (trains a test model once per session)
 	@$(BIN)/pytest
 
 bench: $(STAMP) ## Compare speed with stock Rasa, ratios from one run (about 10 min; ARGS="--rounds 1")
 	@$(BIN)/python -m bench $(ARGS)
+
+bench-cluster: $(STAMP) ## Throughput of 2 Rasa + 2 action servers behind nginx vs 1 + 1 (PostgreSQL, Redis)
+	@$(BIN)/python -m bench.cluster $(ARGS)
 
 shell: $(STAMP) ## Chat with the bot in this terminal
 	@$(BIN)/bot shell

@@ -16,6 +16,7 @@ from bot.leads import intake
 from bot.leads.durable import SAVED, SubmitOutcome, submit_lead_durably
 from bot.leads.errors import LeadError
 from bot.leads.intake import fields as f
+from bot.leads.redis_spool import RedisSpool, shared_spool
 from bot.leads.spool import spool_dir
 from bot.leads.unit_of_work import AbstractUnitOfWork, unit_of_work_factory
 
@@ -31,6 +32,11 @@ def default_unit_of_work() -> AbstractUnitOfWork:
 
 def default_spool() -> Path:
     return spool_dir(load_settings().var_dir)
+
+
+def default_shared_spool() -> RedisSpool | None:
+    """Redis when ``REDIS_URL`` is set, so an enquiry spooled on one host is replayed by any."""
+    return shared_spool(load_settings().redis_url)
 
 
 def outcome_text(outcome: SubmitOutcome) -> str:
@@ -55,9 +61,11 @@ class ActionSubmitLead(Action):
         self,
         uow_factory: Callable[[], AbstractUnitOfWork] = default_unit_of_work,
         spool_directory: Callable[[], Path] = default_spool,
+        shared_spool: Callable[[], RedisSpool | None] = default_shared_spool,
     ) -> None:
         self.uow_factory = uow_factory
         self.spool_directory = spool_directory
+        self.shared_spool = shared_spool
 
     def name(self) -> str:
         return "action_submit_lead"
@@ -70,7 +78,9 @@ class ActionSubmitLead(Action):
             return []
         submission = intake.build_submission(tracker.sender_id, tracker.slots, tracker.events)
         try:
-            outcome = submit_lead_durably(self.uow_factory(), submission, self.spool_directory())
+            outcome = submit_lead_durably(
+                self.uow_factory(), submission, self.spool_directory(), self.shared_spool()
+            )
         except LeadError:
             log.exception("could not submit the lead of %s", tracker.sender_id)
             dispatcher.utter_message(response=UTTER_LEAD_FAILED)

@@ -17,6 +17,9 @@ from urllib.parse import urlsplit
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+LOCK_LIFETIME_SECONDS = 20
+
+
 class ConfigError(ValueError):
     """A configuration value is present but unusable."""
 
@@ -63,6 +66,36 @@ class Settings:
     parse_cache_size: int = 4096
     action_bind_host: str = "127.0.0.1"
     action_server_token: str | None = field(default=None, repr=False)
+    # Scale-out on one machine (bot/serving/cluster.py): more than one of
+    # either puts nginx on the public Rasa port and the action port, in front
+    # of instances on the ports just above them.
+    rasa_instances: int = 1
+    action_servers: int = 1
+
+    @property
+    def clustered(self) -> bool:
+        """Several Rasa or action servers, with nginx on the public ports in front."""
+        return self.rasa_instances > 1 or self.action_servers > 1
+
+    @property
+    def rasa_instance_ports(self) -> Tuple[int, ...]:
+        """Where each Rasa server listens: the public port itself unless clustered."""
+        if not self.clustered:
+            return (self.rasa_port,)
+        return tuple(self.rasa_port + n for n in range(1, self.rasa_instances + 1))
+
+    @property
+    def action_server_ports(self) -> Tuple[int, ...]:
+        """Where each action server listens: the action port itself unless clustered."""
+        if not self.clustered:
+            return (self.action_port,)
+        return tuple(self.action_port + n for n in range(1, self.action_servers + 1))
+
+    @property
+    def rasa_instance_urls(self) -> Tuple[str, ...]:
+        """Each Rasa server directly, not through nginx: model loads must reach every one."""
+        host = _client_host(self.bind_host) if not self.clustered else "127.0.0.1"
+        return tuple(f"http://{host}:{port}" for port in self.rasa_instance_ports)
 
     @property
     def var_dir(self) -> Path:
@@ -110,6 +143,8 @@ class Settings:
             "MAX_MESSAGE_CHARS": str(self.max_message_chars),
             "MAX_REQUEST_BYTES": str(self.max_request_bytes),
             "PARSE_CACHE_SIZE": str(self.parse_cache_size),
+            "RASA_INSTANCES": str(self.rasa_instances),
+            "ACTION_SERVERS": str(self.action_servers),
         }
         optional = (
             "rasa_token", "sales_inbox_password_hash", "action_server_token", *_HANDOFF_TEXT,
@@ -136,6 +171,10 @@ class Settings:
         return {
             "REDIS_URL": self.redis_url,
             "LOCK_STORE_TYPE": "redis",
+            # A Rasa server killed mid-turn leaves its conversation locked until
+            # the lock expires; Rasa's 60 s default would freeze that visitor for
+            # a minute. A turn takes well under a second, even under load.
+            "TICKET_LOCK_LIFETIME": str(LOCK_LIFETIME_SECONDS),
             "REDIS_HOST": parts.hostname or "localhost",
             "REDIS_PORT": str(parts.port or 6379),
             "REDIS_DB": (parts.path or "/1").lstrip("/") or "1",
@@ -246,6 +285,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         parse_cache_size=_whole_number(env, "PARSE_CACHE_SIZE", 4096),
         action_bind_host=env.get("ACTION_BIND_HOST", "").strip() or "127.0.0.1",
         action_server_token=env.get("ACTION_SERVER_TOKEN", "").strip() or None,
+        rasa_instances=_positive_int(env, "RASA_INSTANCES", 1),
+        action_servers=_positive_int(env, "ACTION_SERVERS", 1),
         **_handoff_settings(env, project_dir),
     )
 

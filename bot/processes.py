@@ -36,6 +36,12 @@ class ServerSpec:
     command: List[str]
     health_url: Optional[str]
     env: dict
+    ready_timeout: float = 60.0  # seconds; Rasa loads TensorFlow and the model first
+    kind: str = ""  # servers of one kind (the Rasa servers) start together; default: the name
+
+    @property
+    def start_group(self) -> str:
+        return self.kind or self.name
 
 
 def _base_env(settings: Settings) -> dict:
@@ -45,23 +51,40 @@ def _base_env(settings: Settings) -> dict:
     return env
 
 
-def action_server(settings: Settings) -> ServerSpec:
-    """rasa-sdk behind the shared secret, on ``ACTION_BIND_HOST`` (loopback by default)."""
+def action_server(settings: Settings, number: int = 1) -> ServerSpec:
+    """rasa-sdk behind the shared secret, on ``ACTION_BIND_HOST`` (loopback by default).
+
+    Clustered, server ``number`` listens on loopback on its own port, behind nginx.
+    """
     command = [sys.executable, "-m", "bot.serving.action_server"]
-    health = settings.action_url.replace("/webhook", "/health")
-    return ServerSpec("action server", command, health, _base_env(settings))
+    env = _base_env(settings)
+    if not settings.clustered:
+        health = settings.action_url.replace("/webhook", "/health")
+        return ServerSpec("action server", command, health, env, ready_timeout=90.0)
+    port = settings.action_server_ports[number - 1]
+    env.update(ACTION_PORT=str(port), ACTION_BIND_HOST="127.0.0.1")
+    health = f"http://127.0.0.1:{port}/health"
+    return ServerSpec(f"action server {number}", command, health, env, 90.0, "action server")
 
 
-def rasa_server(settings: Settings, model: Path) -> ServerSpec:
-    """``rasa run`` through our launcher, which adds the secrets outside the command line."""
+def rasa_server(settings: Settings, model: Path, number: int = 1) -> ServerSpec:
+    """``rasa run`` through our launcher, which adds the secrets outside the command line.
+
+    Clustered, instance ``number`` listens on loopback on its own port, behind nginx.
+    """
+    name, host = "Rasa server", settings.bind_host
+    if settings.clustered:
+        name, host = f"Rasa server {number}", "127.0.0.1"
+    port = settings.rasa_instance_ports[number - 1]
     command = [
         sys.executable, "-m", "bot.serving.rasa_server", "run",
         "--model", str(model),
         "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
-        "--interface", settings.bind_host, "--port", str(settings.rasa_port),
+        "--interface", host, "--port", str(port),
         "--cors", *settings.cors_origins,
     ]  # fmt: skip
-    return ServerSpec("Rasa server", command, settings.rasa_url + "/", _base_env(settings))
+    health = settings.rasa_instance_urls[number - 1] + "/"
+    return ServerSpec(name, command, health, _base_env(settings), 300.0, "Rasa server")
 
 
 def web_server(settings: Settings) -> ServerSpec:

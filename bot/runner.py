@@ -22,15 +22,28 @@ from bot.admin import active_model
 from bot.config import Settings
 from bot.db import DatabaseUnreachable, upgrade
 from bot.leads.durable import replay_spool
+from bot.leads.redis_spool import shared_spool
 from bot.leads.spool import spool_dir
 from bot.leads.unit_of_work import unit_of_work_factory
 from bot.processes import ServerSpec
+from bot.serving import cluster
 from bot.supervisor import Supervisor, say
 from bot.training import TrainingError, ensure_model, fingerprint
 
 
 def run(settings: Settings, log: Callable[[str], None] = say) -> int:
     """Prepare and run the whole assistant until interrupted."""
+    if settings.clustered:
+        problems = cluster.missing_prerequisites(settings)
+        for problem in problems:
+            log(problem)
+        if problems:
+            log(f"Not starting {settings.rasa_instances} Rasa and {settings.action_servers} action "
+                "servers; set RASA_INSTANCES=1 ACTION_SERVERS=1 for one of each.")  # fmt: skip
+            return 1
+        warning = cluster.capacity_warning(settings)
+        if warning:
+            log(warning)
     supervisor = Supervisor(settings, log)
     signal.signal(signal.SIGINT, supervisor.request_stop)
     signal.signal(signal.SIGTERM, supervisor.request_stop)
@@ -49,12 +62,8 @@ def run(settings: Settings, log: Callable[[str], None] = say) -> int:
 
 def server_specs(settings: Settings, model: Path) -> List[ServerSpec]:
     """The servers of ``make run``, in start order."""
-    specs = [
-        processes.action_server(settings),
-        processes.rasa_server(settings, model),
-        processes.web_server(settings),
-        processes.dispatcher(settings),
-    ]
+    specs = cluster.serving_specs(settings, model)
+    specs += [processes.web_server(settings), processes.dispatcher(settings)]
     if settings.sales_inbox_password_hash:
         specs.append(processes.sales_inbox(settings))
     return specs
@@ -73,9 +82,16 @@ def prepare(settings: Settings, log: Callable[[str], None]) -> bool:
             "is back; the lead dispatcher then migrates it and saves them.")  # fmt: skip
         return False
     log("Database schema is up to date.")
-    report = replay_spool(unit_of_work_factory(settings.database_url), spool_dir(settings.var_dir))
+    report = replay_spool(
+        unit_of_work_factory(settings.database_url),
+        spool_dir(settings.var_dir),
+        shared_spool(settings.redis_url),
+    )
     if report.replayed:
         log(f"Saved {len(report.replayed)} lead(s) that were queued while the database was down.")
+    if report.shared_error:
+        log(f"Cannot read the lead spool in Redis ({report.shared_error}); the lead dispatcher "
+            "saves its enquiries once Redis is back.")  # fmt: skip
     return True
 
 
@@ -126,7 +142,13 @@ def print_urls(settings: Settings, log: Callable[[str], None]) -> None:
     log(f"  Website and chat:  {settings.web_url}/")
     log(f"  Chat API (REST):   POST {settings.rasa_url}/webhooks/rest/webhook")
     log(f"  socket.io channel: {settings.rasa_url}/socket.io")
-    log(f"  Action server:     {settings.action_url}")
+    if settings.clustered:
+        log(f"  Behind nginx:      {settings.rasa_instances} Rasa servers at "
+            f"{', '.join(settings.rasa_instance_urls)}")  # fmt: skip
+        log(f"                     {settings.action_servers} action servers on ports "
+            f"{', '.join(map(str, settings.action_server_ports))}")  # fmt: skip
+    else:
+        log(f"  Action server:     {settings.action_url}")
     if settings.sales_inbox_password_hash:
         log(f"  Sales inbox:       {settings.sales_inbox_url}/")
     else:

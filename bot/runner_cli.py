@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 
@@ -12,6 +13,14 @@ from bot.training import TrainingError, ensure_model
 
 def register(subparsers) -> None:
     run = subparsers.add_parser("run", help="migrate, train if needed and start every server")
+    run.add_argument(
+        "--instances", type=_count, metavar="N",
+        help="Rasa servers behind nginx (default: RASA_INSTANCES, else 1)",
+    )  # fmt: skip
+    run.add_argument(
+        "--action-servers", type=_count, metavar="M",
+        help="action servers behind nginx (default: ACTION_SERVERS, else 1)",
+    )  # fmt: skip
     run.set_defaults(handler=handle_run)
 
     train = subparsers.add_parser("train", help="train a model if the data changed")
@@ -22,7 +31,20 @@ def register(subparsers) -> None:
     shell.set_defaults(handler=handle_shell)
 
 
+def _count(raw: str) -> int:
+    if not raw.isdigit() or not 1 <= int(raw) <= 32:
+        raise ValueError(raw)
+    return int(raw)
+
+
+_count.__name__ = "number from 1 to 32"  # how argparse names the type in its error
+
+
 def handle_run(args, settings) -> int:
+    if args.instances:
+        settings = dataclasses.replace(settings, rasa_instances=args.instances)
+    if args.action_servers:
+        settings = dataclasses.replace(settings, action_servers=args.action_servers)
     return runner.run(settings)
 
 
@@ -37,7 +59,8 @@ def handle_train(args, settings) -> int:
 
 
 def handle_shell(args, settings) -> int:
-    """Start the action server, then Rasa's own terminal chat against it."""
+    """Start the action server, then Rasa's own terminal chat against it (one of each)."""
+    settings = dataclasses.replace(settings, rasa_instances=1, action_servers=1)
     try:
         runner.prepare(settings, print)
         model = ensure_model(settings.project_dir, settings.models_dir)

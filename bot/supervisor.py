@@ -22,7 +22,8 @@ each. (A damaged model is caught before anything starts, by
 
 At first start the servers start one after the other, in the order given
 (each waits until the previous one is ready or has failed once), which keeps
-two cores from loading Rasa and the action server at the same time. Only
+two cores from loading Rasa and the action server at the same time; servers
+of one kind (several Rasa servers) start together, one core each. Only
 :meth:`Supervisor.request_stop` (Ctrl-C, SIGTERM) stops everything, newest
 first.
 """
@@ -42,8 +43,6 @@ from bot import processes
 from bot.config import Settings
 from bot.processes import ServerDied, ServerSpec
 
-READY_TIMEOUT = {"action server": 90.0, "Rasa server": 300.0}
-DEFAULT_READY_TIMEOUT = 60.0
 FIRST_DELAY = 1.0  # seconds before the first restart; doubled after each failure
 MAX_DELAY = 30.0
 STABLE_AFTER = 60.0  # seconds ready before a server's failures are forgotten
@@ -83,7 +82,7 @@ class Child:
 
     @property
     def ready_timeout(self) -> float:
-        return READY_TIMEOUT.get(self.name, DEFAULT_READY_TIMEOUT)
+        return self.spec.ready_timeout
 
     @property
     def settled(self) -> bool:
@@ -167,7 +166,8 @@ class Supervisor:
         if child.starts:
             return True
         earlier = self.children[: self.children.index(child)]
-        return all(other.settled for other in earlier)
+        return all(other.settled for other in earlier
+                   if other.spec.start_group != child.spec.start_group)  # fmt: skip
 
     def _start(self, child: Child) -> None:
         child.starts += 1

@@ -11,7 +11,8 @@ from bot.config import ConfigError, load_settings
 
 # Variables computed from others for Rasa's endpoints.yml, not set by users.
 DERIVED_VARIABLES = {"BOT_PROJECT_DIR", "ACTION_ENDPOINT_URL", "LOCK_STORE_TYPE", "REDIS_HOST",
-                     "REDIS_PORT", "REDIS_DB", "REDIS_PASSWORD"}  # fmt: skip
+                     "REDIS_PORT", "REDIS_DB", "REDIS_PASSWORD",
+                     "TICKET_LOCK_LIFETIME"}  # fmt: skip
 
 
 def test_defaults_use_sqlite_files_under_var(tmp_path):
@@ -82,3 +83,21 @@ def test_env_example_documents_every_variable_the_settings_read():
     read_by_settings = set(load_settings({}).child_environment()) - DERIVED_VARIABLES
     assert read_by_settings - {"REDIS_URL", "RASA_TOKEN"} <= documented
     assert {"REDIS_URL", "RASA_TOKEN"} <= documented
+
+
+def test_several_instances_listen_just_above_the_public_ports():
+    settings = load_settings({"RASA_INSTANCES": "3", "ACTION_SERVERS": "2"})
+    assert settings.clustered
+    assert settings.rasa_instance_ports == (5006, 5007, 5008)
+    assert settings.action_server_ports == (5056, 5057)
+    assert settings.rasa_instance_urls[0] == "http://127.0.0.1:5006"
+    single = load_settings({"BIND_HOST": "0.0.0.0"})
+    assert not single.clustered
+    assert (single.rasa_instance_ports, single.action_server_ports) == ((5005,), (5055,))
+    assert single.rasa_instance_urls == ("http://localhost:5005",)
+
+
+@pytest.mark.parametrize("raw", ["0", "-1", "two"])
+def test_instance_counts_must_be_positive(raw):
+    with pytest.raises(ConfigError, match="RASA_INSTANCES"):
+        load_settings({"RASA_INSTANCES": raw})

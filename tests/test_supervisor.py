@@ -155,9 +155,9 @@ def test_a_child_crashing_at_start_is_retried_with_backoff_not_in_a_busy_loop(su
     assert not running.all_ready.is_set()
 
 
-def test_a_child_that_never_answers_is_stopped_and_retried(supervise, monkeypatch):
-    monkeypatch.setitem(supervision.READY_TIMEOUT, "web", 0.5)
-    silent = spec("web", SLEEPER, health_url=f"http://127.0.0.1:{free_port()}/")
+def test_a_child_that_never_answers_is_stopped_and_retried(supervise):
+    health_url = f"http://127.0.0.1:{free_port()}/"
+    silent = ServerSpec("web", SLEEPER, health_url, dict(os.environ), ready_timeout=0.5)
     running = supervise(silent, spec("worker", SLEEPER))
     running.wait_for(lambda: running.child("worker").ready, timeout=10)
     running.wait_for(lambda: running.child("web").starts >= 3)

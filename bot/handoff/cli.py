@@ -28,6 +28,7 @@ from bot.handoff.human.cli import register_commands as register_person_requests
 from bot.handoff.outbox import Outbox
 from bot.handoff.rules import RulesError, assess, load_rules
 from bot.leads.errors import DatabaseUnavailable, LeadError
+from bot.leads.redis_spool import shared_spool
 from bot.leads.services import get_lead
 from bot.leads.spool import spool_dir
 from bot.leads.unit_of_work import unit_of_work_factory
@@ -120,6 +121,7 @@ def dispatch_command(args, settings) -> int:
         backoff=Backoff(base=timedelta(seconds=args.backoff)),
         lease=timedelta(seconds=args.lease),
         spool_directory=spool_dir(settings.var_dir),
+        shared_spool=shared_spool(settings.redis_url),
         prepare_database=lambda: upgrade(settings.database_url),  # `bot run` may start without
     )
     with _stop_on_signals() as stop:

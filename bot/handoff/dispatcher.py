@@ -10,7 +10,8 @@ Notifications of kind ``handoff`` (a visitor asking for a person, see
 their message differs.
 Each pass first writes leads spooled while the database was down (see
 :mod:`bot.leads.durable`), so they are saved and handed off without anyone
-having to run ``bot leads replay``.
+having to run ``bot leads replay``: those of this host's spool folder and,
+with ``REDIS_URL`` set, those every host spooled to Redis.
 The long-lived process outlives database outages, including one at start
 (``bot run`` starts anyway): it logs one line when an outage begins and one
 when it ends, and until the database answers it only retries
@@ -39,6 +40,7 @@ from bot.handoff.outbox import Claim, Outbox
 from bot.handoff.rules import Rules
 from bot.leads.durable import replay_spool
 from bot.leads.errors import DatabaseUnavailable, LeadNotFound
+from bot.leads.redis_spool import RedisSpool
 from bot.leads.services import get_lead
 from bot.leads.unit_of_work import AbstractUnitOfWork
 
@@ -80,11 +82,14 @@ class Dispatcher:
         clock: Callable[[], datetime] = utcnow,
         spool_directory: Path | None = None,
         prepare_database: Callable[[], object] | None = None,
+        shared_spool: RedisSpool | None = None,
     ) -> None:
         self.uow_factory, self.outbox, self.channels = uow_factory, outbox, list(channels)
         self.rules, self.max_attempts = rules, max_attempts
         self.backoff, self.lease, self.clock = backoff or Backoff(), lease, clock
         self.spool_directory = spool_directory  # None: leave spooled leads alone
+        self.shared_spool = shared_spool  # the Redis spool, replayed with the folder
+        self._redis_spool_down = False
         # Run by run_forever before its first pass and after each outage (the migration).
         self.prepare_database = prepare_database
         self._warned_no_channel = False
@@ -145,10 +150,11 @@ class Dispatcher:
         if self.spool_directory is None:
             return
         try:
-            replay = replay_spool(self.uow_factory, self.spool_directory)
+            replay = replay_spool(self.uow_factory, self.spool_directory, self.shared_spool)
         except OSError:  # an unreadable spool must not hold up deliveries
             log.exception("cannot read the lead spool %s", self.spool_directory)
             return
+        self._note_redis_spool(replay.shared_error)
         for reference in replay.replayed:
             report.add(SAVED_FROM_SPOOL, reference)
         if replay.replayed:
@@ -157,6 +163,15 @@ class Dispatcher:
         if replay.error:  # delivering would fail too: end the pass here
             raise DatabaseUnavailable(f"{replay.error}; {replay.remaining} lead(s) still "
                                       f"spooled in {self.spool_directory}")  # fmt: skip
+
+    def _note_redis_spool(self, error: str | None) -> None:
+        """Log once when the Redis spool becomes unreadable and once when it is back."""
+        if error and not self._redis_spool_down:
+            log.warning("cannot read the lead spool in Redis, its leads wait (logged once per "
+                        "outage): %s", error)  # fmt: skip
+        elif not error and self._redis_spool_down:
+            log.info("the lead spool in Redis is readable again")
+        self._redis_spool_down = bool(error)
 
     def _warn_no_channel(self) -> None:
         if not self._warned_no_channel:

@@ -16,6 +16,7 @@ from bot.leads import records, services, spool
 from bot.leads.durable import replay_spool
 from bot.leads.errors import DatabaseUnavailable, LeadError
 from bot.leads.models import LEAD_STATUSES
+from bot.leads.redis_spool import SpoolUnavailable, shared_spool
 from bot.leads.spool import spool_dir
 from bot.leads.unit_of_work import unit_of_work_factory
 from bot.sales.filters import PRIORITY_LEVELS, FilterError, LeadFilter, filter_records, parse_since
@@ -51,6 +52,8 @@ def register(subparsers) -> None:
     register_privacy_commands(commands)
     replay = commands.add_parser("replay", help="save leads spooled while the database was down")
     replay.set_defaults(handler=_guarded(replay_command))
+    kept = commands.add_parser("set-aside", help="print the enquiries the database refused")
+    kept.set_defaults(handler=_guarded(set_aside_command))
 
 
 def _since(text: str):
@@ -100,12 +103,47 @@ def list_command(args, settings) -> int:
 
 
 def _mention_set_aside(settings) -> None:
-    """Enquiries the database refused are kept as files; sales must not miss them."""
+    """Enquiries the database refused are kept as files or in Redis; sales must not miss them."""
     folder = spool_dir(settings.var_dir)
     kept = spool.set_aside_paths(folder)
     if kept:
         print(f"{len(kept)} enquiry(ies) set aside for a person in {folder} (*.rejected): "
               "open them to follow up by hand.", file=sys.stderr)  # fmt: skip
+    shared = shared_spool(settings.redis_url)
+    if shared is None:
+        return
+    try:
+        count = shared.set_aside_count()
+    except SpoolUnavailable as error:
+        print(f"cannot tell whether enquiries are set aside in Redis: {error}", file=sys.stderr)
+        return
+    if count:
+        print(f"{count} enquiry(ies) set aside for a person in Redis ({shared.set_aside_key}): "
+              "`bot leads set-aside` prints them.", file=sys.stderr)  # fmt: skip
+
+
+def set_aside_command(args, settings) -> int:
+    """Every enquiry set aside, from this host's folder and from Redis, as a JSON array."""
+    kept = [_read_kept(path) for path in spool.set_aside_paths(spool_dir(settings.var_dir))]
+    shared, status = shared_spool(settings.redis_url), 0
+    try:
+        kept += shared.set_aside_entries() if shared is not None else []
+    except SpoolUnavailable as error:  # what the folder holds is still worth printing
+        print(f"cannot read the enquiries set aside in Redis: {error}", file=sys.stderr)
+        status = 1
+    text = json.dumps(kept, ensure_ascii=False, indent=2)
+    # A damaged entry may hold lone surrogates, which a terminal cannot print.
+    print(text.encode("utf-8", "backslashreplace").decode("utf-8"))
+    return status
+
+
+def _read_kept(path) -> dict:
+    text = path.read_text("utf-8", errors="replace")
+    try:
+        data = json.loads(text)
+    except ValueError:
+        data = None
+    return {**(data if isinstance(data, dict) else {"raw": text}), "kept_in": str(path)}
 
 
 def _filtered(uow, args, settings) -> list:
@@ -141,7 +179,9 @@ def status_command(args, settings) -> int:
 
 def replay_command(args, settings) -> int:
     uow_factory = unit_of_work_factory(settings.database_url)
-    report = replay_spool(uow_factory, spool_dir(settings.var_dir))
+    report = replay_spool(
+        uow_factory, spool_dir(settings.var_dir), shared_spool(settings.redis_url)
+    )
     for reference in report.replayed:
         print(f"saved {reference}")
     for path in report.rejected:
@@ -149,4 +189,7 @@ def replay_command(args, settings) -> int:
     print(f"replayed {len(report.replayed)} lead(s); {report.remaining} still spooled")
     if report.error:
         print(f"database unavailable: {report.error}", file=sys.stderr)
-    return 0 if report.remaining == 0 and not report.rejected else 1
+    if report.shared_error:
+        print(f"lead spool in Redis unavailable, not replayed: {report.shared_error}",
+              file=sys.stderr)  # fmt: skip
+    return 0 if report.remaining == 0 and not report.rejected and not report.shared_error else 1

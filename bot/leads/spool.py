@@ -8,6 +8,11 @@ crash leaves either the old file or the new one, never half of one.
 A submission that cannot be saved at all (unreadable, or refused by the
 database) is set aside as a ``.rejected`` file in the same folder, with the
 reason in it, for a person to look at; nothing replays it.
+
+With ``REDIS_URL`` set, submissions are spooled to Redis instead (see
+:mod:`bot.leads.redis_spool`), so that every host can replay them; this
+folder then only takes what arrives while Redis itself is unreachable, and
+replays still read it.
 """
 
 from __future__ import annotations
@@ -85,10 +90,15 @@ def spooled_paths(directory: Path) -> List[Path]:
 
 
 def _age(path: Path) -> Tuple[int, str]:
+    return spooled_at_ns(path), path.name
+
+
+def spooled_at_ns(path: Path) -> int:
+    """When a file was written, to replay it in turn with the Redis spool's entries."""
     try:
-        return path.stat().st_mtime_ns, path.name
+        return path.stat().st_mtime_ns
     except FileNotFoundError:
-        return 0, path.name
+        return 0
 
 
 def load(path: Path) -> SpooledLead | None:

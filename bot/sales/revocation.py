@@ -10,12 +10,16 @@ The record is an append-only text file under the var dir, one
 cheap and buys two things: a restart does not bring ended sessions back, and
 a second inbox process on the same machine (same var dir) refuses them too.
 Each check costs one ``stat``; only lines added since the last check are read.
-Instances on different machines would need a shared var dir. Without a path
-(unit tests, tools) the record lives in memory only.
+Without a path (unit tests, tools) the record lives in memory only.
+
+Instances on different machines share no var dir: with REDIS_URL,
+:class:`SharedRevokedSessions` also records each ended session in Redis until
+it would have expired (``redis_store.py``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import threading
@@ -23,6 +27,9 @@ import time
 from pathlib import Path
 from typing import Callable, Dict
 
+import redis
+
+from bot.sales.redis_store import RedisStore, StoreUnavailable
 from bot.sales.sessions import Session
 
 FILE_NAME = "sales-inbox-signed-out.txt"
@@ -106,3 +113,69 @@ class RevokedSessions:
         scratch.write_text(lines, encoding="ascii")
         os.replace(scratch, self.path)
         self._inode, self._offset = self.path.stat().st_ino, len(lines)
+
+
+class SharedRevokedSessions(RevokedSessions):
+    """The same record, also kept in Redis so that every instance refuses an ended session.
+
+    Each ended session is a key that expires when the session would have, and
+    the local record (file or memory) is kept as well and checked first.
+
+    If Redis does not answer, a check relies on the local record alone: a
+    session ended on this instance (or on another sharing its var dir) is still
+    refused; one ended on another machine is accepted until Redis answers
+    again. Refusing every session instead would sign the whole team out for
+    the length of the outage, and let anyone who can disturb Redis do so at
+    will; relying on the local record only reopens, for the outage and only
+    for a copied cookie of a session ended elsewhere, the gap that the signed
+    cookie's expiry bounds anyway. Sessions ended while Redis is away are
+    written to it by the next call that reaches it, so every instance refuses
+    them afterwards.
+    """
+
+    def __init__(self, store: RedisStore, path: Path | None = None,
+                 clock: Callable[[], float] = time.time) -> None:  # fmt: skip
+        super().__init__(path, clock)
+        self._store = store
+        self._unshared: Dict[str, int] = {}  # ended while Redis was away
+
+    def revoke(self, session: Session) -> None:
+        super().revoke(session)
+        with self._lock:
+            self._unshared[session.nonce] = session.expires
+        # If Redis is away (already logged), the next call that reaches it shares this one.
+        with contextlib.suppress(StoreUnavailable):
+            self._store.run(self._share)
+
+    def is_revoked(self, session: Session) -> bool:
+        if super().is_revoked(session):
+            return True
+        try:
+            return self._store.run(lambda client: self._ask(client, session))
+        except StoreUnavailable:
+            return False  # this instance's record said no; see the class docstring
+
+    def _ask(self, client: redis.Redis, session: Session) -> bool:
+        self._share(client)
+        return bool(client.exists(self._store.key("revoked", session.nonce)))
+
+    def _share(self, client: redis.Redis) -> None:
+        """Write the sessions ended since Redis last answered, each until it expires."""
+        with self._lock:
+            unshared = dict(self._unshared)
+        if not unshared:
+            return
+        now = int(self._clock())
+        pipeline = client.pipeline(transaction=False)
+        for nonce, expires in unshared.items():
+            if expires > now:
+                pipeline.set(self._store.key("revoked", nonce), "1", ex=expires - now)
+        pipeline.execute()
+        with self._lock:
+            for nonce in unshared:
+                self._unshared.pop(nonce, None)  # another thread may have shared it too
+
+
+def revoked_sessions(path: Path | None, store: RedisStore | None = None) -> RevokedSessions:
+    """The record for one inbox instance: shared through ``store`` when there is one."""
+    return RevokedSessions(path) if store is None else SharedRevokedSessions(store, path)

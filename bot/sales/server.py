@@ -3,9 +3,10 @@
 Standard-library ``ThreadingHTTPServer`` like the demo site, on its own port
 (SALES_INBOX_PORT) so it can be firewalled apart from the public pages.
 Sessions are signed cookies (``sessions.py``) and leads live in the database;
-the one thing instances share besides is the record of signed-out sessions, a
-file under the var dir (``revocation.py``), so instances on one machine can
-share the traffic. Login throttling (``throttle.py``) is kept per process.
+what instances share besides is the record of signed-out sessions, a file
+under the var dir (``revocation.py``), and with REDIS_URL that record and the
+login throttle (``throttle.py``) in Redis, so instances on several machines can
+share the traffic. Without REDIS_URL the throttle is kept per process.
 Malformed and hostile requests are refused by
 :class:`bot.http_serving.GuardedRequestHandler`, as on the demo site.
 """
@@ -27,10 +28,11 @@ from bot.leads.errors import DatabaseUnavailable, InvalidStatusChange, LeadNotFo
 from bot.leads.unit_of_work import unit_of_work_factory
 from bot.sales import views
 from bot.sales.passwords import PasswordHashError, check_hash
+from bot.sales.redis_store import shared_store
 from bot.sales.revocation import FILE_NAME as REVOKED_FILE
-from bot.sales.revocation import RevokedSessions
+from bot.sales.revocation import RevokedSessions, revoked_sessions
 from bot.sales.sessions import SESSION_LIFETIME, Session, SessionSigner
-from bot.sales.throttle import LoginThrottle
+from bot.sales.throttle import LoginThrottle, login_throttle
 
 log = logging.getLogger(__name__)
 
@@ -263,13 +265,14 @@ def make_server(
         raise InboxConfigError(f"the scoring rules are not usable: {error}") from None
     chosen_port = settings.sales_inbox_port if port is None else port
     address: Tuple[str, int] = (settings.bind_host, chosen_port)
+    store = shared_store(settings.redis_url)
     return InboxServer(
         address,
         password_hash,
         unit_of_work_factory(settings.database_url),
         rules,
-        revoked=RevokedSessions(settings.var_dir / REVOKED_FILE),
-        throttle=throttle,
+        revoked=revoked_sessions(settings.var_dir / REVOKED_FILE, store),
+        throttle=login_throttle(store) if throttle is None else throttle,
         secure_cookies=settings.sales_inbox_secure_cookies,
     )
 

@@ -8,12 +8,14 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
+from bot import processes
 from bot.admin.evaluation import score
 from bot.admin.gate import Tolerance, compare
 from bot.admin.registry import REGISTRY_FILE, Registry, RegistryError, active_model
 from bot.admin.server import load_into_server
 from bot.cli import main
 from bot.config import load_settings
+from bot.serving.rasa_server import with_active_model
 from tests.admin.conftest import use_project
 
 OLD = {"intent_macro_f1": 0.90, "intent_f1": {"greet": 1.0, "faq": 0.9},
@@ -135,3 +137,60 @@ def test_a_model_the_server_refuses_is_not_recorded_as_active(
 def test_no_server_means_no_reload(project, monkeypatch):
     settings = use_project(monkeypatch, project)
     assert "No Rasa server" in load_into_server(settings, project / "m.tar.gz")
+
+
+def _fake_rasas_on_consecutive_ports(count: int) -> list:
+    """``count`` fake Rasa servers on ports p+1 .. p+count, so RASA_PORT=p names them all."""
+    for _ in range(20):
+        first = HTTPServer(("127.0.0.1", 0), _FakeRasa)
+        servers = [first]
+        try:
+            for offset in range(1, count):
+                port = first.server_address[1] + offset
+                servers.append(HTTPServer(("127.0.0.1", port), _FakeRasa))
+        except OSError:
+            for server in servers:
+                server.server_close()
+            continue
+        for server in servers:
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+        return servers
+    pytest.skip("no free consecutive ports")
+
+
+def test_activate_reaches_every_instance_and_names_one_that_is_down(project, monkeypatch, capsys):
+    settings = use_project(monkeypatch, project)
+    servers = _fake_rasas_on_consecutive_ports(2)
+    _FakeRasa.calls, _FakeRasa.refuse = [], False
+    try:
+        monkeypatch.setenv("RASA_PORT", str(servers[0].server_address[1] - 1))
+        monkeypatch.setenv("RASA_INSTANCES", "3")  # the third port has no server
+        monkeypatch.setenv("RASA_TOKEN", "s3cret")
+        settings.models_dir.mkdir()
+        (settings.models_dir / "model-abc.tar.gz").write_bytes(b"x")
+        assert main(["admin", "activate", "model-abc"]) == 0
+    finally:
+        for server in servers:
+            server.shutdown()
+    assert len(_FakeRasa.calls) == 2, "each running instance was told once"
+    out = capsys.readouterr().out
+    assert "2 of 3 running Rasa servers now use model-abc.tar.gz" in out
+    third = servers[0].server_address[1] + 2
+    assert f"http://127.0.0.1:{third} is not running; it will use the active model" in out
+
+
+def test_a_rasa_server_started_after_an_activation_serves_the_active_model(project, monkeypatch):
+    settings = use_project(monkeypatch, project)
+    settings.models_dir.mkdir()
+    for name in ("model-old.tar.gz", "model-new.tar.gz"):
+        (settings.models_dir / name).write_bytes(b"x")
+    command = processes.rasa_server(settings, settings.models_dir / "model-old.tar.gz").command
+    arguments = command[command.index("run") :]
+    registry = Registry.load(settings.models_dir)
+    registry.activate("model-new.tar.gz")
+    registry.save()
+    started_with = with_active_model(arguments, active_model(settings))
+    assert started_with[started_with.index("--model") + 1] == str(
+        (settings.models_dir / "model-new.tar.gz").resolve()
+    )
+    assert with_active_model(arguments, None) == arguments
