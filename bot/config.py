@@ -18,6 +18,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 LOCK_LIFETIME_SECONDS = 20
+# Rasa's Redis lock store, kept answering through a Redis outage.
+REDIS_LOCK_STORE = "bot.serving.lock_store.ResilientRedisLockStore"
 
 
 class ConfigError(ValueError):
@@ -170,7 +172,7 @@ class Settings:
         parts = urlsplit(self.redis_url)
         return {
             "REDIS_URL": self.redis_url,
-            "LOCK_STORE_TYPE": "redis",
+            "LOCK_STORE_TYPE": REDIS_LOCK_STORE,
             # A Rasa server killed mid-turn leaves its conversation locked until
             # the lock expires; Rasa's 60 s default would freeze that visitor for
             # a minute. A turn takes well under a second, even under load.

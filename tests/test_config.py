@@ -70,7 +70,7 @@ def test_lock_store_follows_redis_url():
     assert load_settings({}).child_environment()["LOCK_STORE_TYPE"] == "in_memory"
     env = load_settings({"REDIS_URL": "redis://:pw@cache:6380/2"}).child_environment()
     assert (env["LOCK_STORE_TYPE"], env["REDIS_HOST"], env["REDIS_PORT"]) == (
-        "redis",
+        "bot.serving.lock_store.ResilientRedisLockStore",
         "cache",
         "6380",
     )

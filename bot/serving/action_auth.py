@@ -9,6 +9,7 @@ generated into ``var/secrets/`` on first use, readable by this user only.
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import os
 import secrets
@@ -36,9 +37,14 @@ def action_server_token(settings: Settings) -> str:
     os.chmod(path.parent, 0o700)
     old_umask = os.umask(0o077)
     try:
-        # Two processes starting at once may both get here; the rename keeps one
-        # file and both read that one back.
-        write_atomically(path, secrets.token_urlsafe(32).encode())
+        draft = write_atomically(path.with_name(f".draft-{os.getpid()}"),
+                                 secrets.token_urlsafe(32).encode())  # fmt: skip
+        # Several servers start at once (two action servers, two Rasa servers):
+        # a hard link never replaces a file, so the first one's token is kept
+        # and every process reads that one back.
+        with contextlib.suppress(FileExistsError):
+            os.link(draft, path)
+        draft.unlink()
     finally:
         os.umask(old_umask)
     return path.read_text().strip()

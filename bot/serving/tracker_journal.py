@@ -8,6 +8,8 @@ a restart of the Rasa server during one.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import logging
@@ -27,6 +29,7 @@ SET_ASIDE_SUFFIX = ".set-aside"
 class JournalEntry:
     sender_id: str
     events: List[Dict[str, Any]]
+    inode: int = 0  # of the file read: a newer turn replaces the file, with a new inode
 
 
 class TrackerJournal:
@@ -41,8 +44,37 @@ class TrackerJournal:
         data = json.dumps({"sender_id": sender_id, "events": events}).encode("utf-8")
         return write_atomically(self.path(sender_id), data)
 
-    def discard(self, sender_id: str) -> None:
-        self.path(sender_id).unlink(missing_ok=True)
+    @contextlib.contextmanager
+    def exclusive(self) -> Iterator[bool]:
+        """Whether this process holds the journal alone for the block.
+
+        Two servers writing one entry back would store its events twice. The
+        lock is never waited for (a Rasa server must not block its event loop):
+        ``False`` means another process has it, and will write the entries.
+        """
+        self.directory.mkdir(parents=True, exist_ok=True)
+        with open(self.directory / ".lock", "a") as lock_file:
+            try:
+                fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.flock(lock_file, fcntl.LOCK_UN)
+
+    def holds(self, sender_id: str) -> bool:
+        return self.path(sender_id).exists()
+
+    def discard(self, entry: JournalEntry) -> None:
+        """Delete a written-back entry, unless a newer turn replaced it since it was read."""
+        path = self.path(entry.sender_id)
+        try:
+            if path.stat().st_ino == entry.inode:
+                path.unlink()
+        except FileNotFoundError:
+            pass
 
     def __bool__(self) -> bool:
         return any(self._paths())
@@ -60,8 +92,9 @@ class TrackerJournal:
     def _load(self, path: Path) -> Optional[JournalEntry]:
         """One file's conversation; an unreadable file is set aside, not retried forever."""
         try:
+            inode = path.stat().st_ino
             data = json.loads(path.read_text(encoding="utf-8"))
-            return JournalEntry(str(data["sender_id"]), list(data["events"]))
+            return JournalEntry(str(data["sender_id"]), list(data["events"]), inode)
         except FileNotFoundError:
             return None
         except (ValueError, KeyError, TypeError) as error:

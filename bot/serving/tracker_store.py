@@ -14,7 +14,10 @@ This store keeps serving through an outage instead:
   down, so a form carries on at the right question;
 * trackers it cannot write go to a journal on local disk
   (:mod:`bot.serving.tracker_journal`) and are written, once, when the
-  database answers again (also after a restart of the server);
+  database answers again (also after a restart of the server). The journal
+  is read before memory during an outage, so Rasa servers sharing one host's
+  ``var/`` carry on each other's conversations, and one of them at a time
+  writes it back;
 * after a failure it leaves the database alone for a few seconds rather than
   making every visitor wait for a connection attempt.
 
@@ -117,6 +120,10 @@ class ResilientSQLTrackerStore(SQLTrackerStore):
         if self._database_worth_trying():
             try:
                 await self._write_journal()
+                if self.journal.holds(tracker.sender_id):
+                    # Another server of this host is writing its earlier turns back.
+                    self._journal(tracker)
+                    return
                 stored = await self._write_new_events(tracker, known)
             except OUTAGE_ERRORS as error:
                 self._outage(error)
@@ -189,7 +196,10 @@ class ResilientSQLTrackerStore(SQLTrackerStore):
         if self._database_worth_trying():
             try:
                 await self._write_journal()
-                tracker = None if all_sessions else self._unchanged_tracker(sender_id)
+                # Turns another server of this host kept and has not written back yet.
+                tracker = self._from_journal(sender_id)
+                if tracker is None and not all_sessions:
+                    tracker = self._unchanged_tracker(sender_id)
                 if tracker is None:
                     tracker = await self._retrieve(sender_id, all_sessions)
             except OUTAGE_ERRORS as error:
@@ -197,10 +207,10 @@ class ResilientSQLTrackerStore(SQLTrackerStore):
             else:
                 self._recovered()
                 return tracker
-        return self.recent.get(sender_id) or self._from_journal(sender_id)
+        return self._from_journal(sender_id) or self.recent.get(sender_id)
 
     def _from_journal(self, sender_id: str) -> Optional[DialogueStateTracker]:
-        """A conversation kept on disk by an earlier run of this server during the outage."""
+        """A conversation kept on disk during the outage, by any server of this host."""
         entry = self.journal.read(sender_id)
         if entry is None:
             return None
@@ -224,6 +234,13 @@ class ResilientSQLTrackerStore(SQLTrackerStore):
         self._ensure_tables()
         if not self._journal_pending:
             return
+        with self.journal.exclusive() as alone:
+            if not alone:  # another Rasa server of this host is writing it back
+                return
+            await self._write_journal_entries()
+        self._journal_pending = False
+
+    async def _write_journal_entries(self) -> None:
         for entry in self.journal.entries():
             tracker = DialogueStateTracker.from_dict(
                 entry.sender_id, entry.events, self.domain.slots
@@ -236,9 +253,8 @@ class ResilientSQLTrackerStore(SQLTrackerStore):
                 log.exception("the database refused conversation %r; set aside", entry.sender_id)
                 self.journal.set_aside(entry.sender_id)
                 continue
-            self.journal.discard(entry.sender_id)
+            self.journal.discard(entry)
             log.info("wrote conversation %r kept during the database outage", entry.sender_id)
-        self._journal_pending = False
 
     def _ensure_tables(self) -> None:
         if not self._tables_ready:

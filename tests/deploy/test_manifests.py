@@ -25,7 +25,7 @@ import yaml
 
 from bot import processes
 from bot.cli import build_parser
-from bot.config import PROJECT_ROOT, Settings, load_settings
+from bot.config import PROJECT_ROOT, REDIS_LOCK_STORE, Settings, load_settings
 from bot.handoff.channels import build_channels
 
 K8S_DIR = PROJECT_ROOT / "deploy" / "k8s"
@@ -218,7 +218,7 @@ def test_rasa_reads_endpoints_yml_with_the_environment_of_its_pod():
     with mock.patch.dict(os.environ, env, clear=True):
         endpoints = read_config_file(PROJECT_ROOT / "endpoints.yml")
     lock_store, settings = endpoints["lock_store"], load_settings(env)
-    assert lock_store["type"] == "redis"
+    assert lock_store["type"] == REDIS_LOCK_STORE
     assert urlsplit(settings.redis_url).hostname == lock_store["url"]
     assert endpoints["tracker_store"]["url"] == settings.tracker_store_url
     assert endpoints["action_endpoint"]["headers"]["X-Action-Token"] == env["ACTION_SERVER_TOKEN"]
@@ -272,7 +272,7 @@ def test_several_rasa_pods_always_share_a_redis_lock_store():
                                             "name": "rasa"}  # fmt: skip
     assert autoscaler["minReplicas"] >= 2
     assert workload("rasa")["spec"].get("replicas", 2) >= 2
-    assert pod_env("rasa")["LOCK_STORE_TYPE"] == "redis" and pod_settings("rasa").redis_url
+    assert pod_env("rasa")["LOCK_STORE_TYPE"] == REDIS_LOCK_STORE and pod_settings("rasa").redis_url
     budget = named("PodDisruptionBudget", "rasa")["spec"]
     assert 1 <= budget["minAvailable"] < autoscaler["minReplicas"]
 

@@ -1,9 +1,11 @@
-"""`bot run` keeps serving when one of its servers is killed: that server alone comes back.
+"""`bot run` (behind `make run`) starts everything, keeps it serving, and leaves nothing behind.
 
-One `bot run` for the whole test: each server is killed with SIGKILL in turn
-(as the kernel's out-of-memory killer would), and the supervisor must log it,
-start it again within seconds (Rasa: the time to load its model), keep the
-others running, and still stop everything on SIGTERM.
+One `bot run` for the whole test (each costs a Rasa start): it serves a
+greeting, the website and the sales inbox; then each server is killed with
+SIGKILL in turn (as the kernel's out-of-memory killer would), and the
+supervisor must log it, start it again within seconds (Rasa: the time to
+load its model) and keep the others running; SIGTERM still stops every
+process it started.
 """
 
 from __future__ import annotations
@@ -11,12 +13,15 @@ from __future__ import annotations
 import os
 import re
 import signal
+import urllib.request
 from pathlib import Path
 
 import pytest
 
 from bot import processes, runner
-from tests.e2e.bot_run import bot_run, is_greeting
+from bot.db.testing import free_port
+from bot.sales.passwords import hash_password
+from tests.e2e.bot_run import bot_run, is_greeting, processes_with_marker
 
 pytestmark = pytest.mark.e2e
 
@@ -35,10 +40,19 @@ def parent_of(pid: int) -> int | None:
 
 
 def test_each_killed_server_comes_back_while_the_others_keep_serving(trained_model, tmp_path):
-    with bot_run(tmp_path, MODELS_DIR=str(trained_model.parent)) as run:
-        specs = runner.server_specs(run.settings, trained_model)
+    with bot_run(
+        tmp_path,
+        MODELS_DIR=str(trained_model.parent),
+        SALES_INBOX_PORT=str(free_port()),
+        SALES_INBOX_PASSWORD_HASH=hash_password("correct horse battery"),
+    ) as run:
+        settings = run.settings
+        assert len(processes_with_marker(run.marker)) >= 6, run.leftovers()  # and the supervisor
+        with urllib.request.urlopen(settings.web_url + "/") as page:
+            assert settings.rasa_url in page.read().decode(), "the page points at this bot"
+        specs = runner.server_specs(settings, trained_model)
         assert [spec.name for spec in specs] == [
-            "action server", "Rasa server", "web server", "lead dispatcher",
+            "action server", "Rasa server", "web server", "lead dispatcher", "sales inbox",
         ]  # fmt: skip
         for spec in specs:
             others = {other.name: run.child_pid(other.name) for other in specs if other != spec}
@@ -63,3 +77,4 @@ def test_each_killed_server_comes_back_while_the_others_keep_serving(trained_mod
     assert run.process.returncode == 0
     assert run.leftovers() == []
     assert "Stopped every process." in run.output()
+    assert (settings.var_dir / "logs" / "rasa-server.log").exists(), "logs stay in its var/"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import List
 
@@ -153,3 +156,51 @@ async def test_starts_while_the_database_is_down(postgres_cluster, tmp_path):
     postgres_cluster.start()
     await say(serving, "early", "again")
     assert stored_texts(postgres_cluster.url, "early") == ["hello", "again"]
+
+
+@pytest.mark.postgres
+async def test_two_servers_of_one_host_carry_on_each_others_conversations_in_an_outage(
+    postgres_cluster, tmp_path
+):
+    url, journal = postgres_cluster.url, tmp_path / "journal"
+    first, second = store(url, journal), store(url, journal)
+    await say(first, "visitor", "one")
+    postgres_cluster.stop()
+    await say(first, "visitor", "two")  # kept in the journal the servers share
+    await say(second, "visitor", "three")  # nginx sent this turn to the other server
+    tracker = await say(first, "visitor", "four")  # and this one back: not its stale memory
+    assert said(tracker) == ["one", "two", "three", "four"]
+
+    postgres_cluster.start()
+    with journal_held_by_another_process(journal):  # it is writing the journal back
+        tracker = await say(first, "visitor", "five")  # not waiting, nor reading stale rows
+        assert said(tracker) == ["one", "two", "three", "four", "five"]
+        assert stored_texts(url, "visitor") == ["one"]
+    await first.retrieve("visitor")
+    await second.retrieve("visitor")
+    assert stored_texts(url, "visitor") == ["one", "two", "three", "four", "five"], "once each"
+    tracker = await say(second, "visitor", "six")
+    assert stored_texts(url, "visitor") == said(tracker)
+
+
+@contextlib.contextmanager
+def journal_held_by_another_process(journal: Path):
+    """Another Rasa server writing the journal back: it holds the journal's lock."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(journal / ".lock")], stdout=subprocess.PIPE
+    )
+    try:
+        assert holder.stdout.readline().strip() == b"locked"
+        yield
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+HOLD_LOCK = """
+import fcntl, sys, time
+lock = open(sys.argv[1], "a")
+fcntl.flock(lock, fcntl.LOCK_EX)
+print("locked", flush=True)
+time.sleep(60)
+"""
