@@ -21,7 +21,6 @@ from bot.leads.intake.interruptions import is_question_for_the_team, reads_as_an
 from bot.leads.intake.items import product_name, range_text
 
 REQUESTED_SLOT = "requested_slot"
-FORM_NAME = "lead_form"
 CONSENT_BUTTONS = [
     {"title": "Yes, you may contact me", "payload": "Yes, you may contact me"},
     {"title": "No", "payload": "No"},

@@ -23,11 +23,15 @@ from typing import Dict, List
 
 from bench import conversations, load, report
 from bot.config import PROJECT_ROOT, load_settings
-from bot.db.testing import postgres_test_url, postgres_unreachable_reason, temporary_postgres_schema
 from bot.serving.cluster import redis_problem
 from bot.serving.load_balancer import find_nginx
 from bot.training import ensure_model
 from tests.e2e.bot_run import bot_run
+from tests.support.database import (
+    postgres_test_url,
+    postgres_unreachable_reason,
+    temporary_postgres_schema,
+)
 
 REDIS = "redis://127.0.0.1:6379/{db}"
 SET_UPS = {"1 instance": 1, "2 instances": 2}

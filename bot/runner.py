@@ -39,7 +39,8 @@ def run(settings: Settings, log: Callable[[str], None] = say) -> int:
             log(problem)
         if problems:
             log(f"Not starting {settings.rasa_instances} Rasa and {settings.action_servers} action "
-                "servers; set RASA_INSTANCES=1 ACTION_SERVERS=1 for one of each.")  # fmt: skip
+                "servers. One of each (`make run`, RASA_INSTANCES=1 ACTION_SERVERS=1) needs none "
+                "of this.")  # fmt: skip
             return 1
         warning = cluster.capacity_warning(settings)
         if warning:

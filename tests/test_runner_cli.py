@@ -10,10 +10,11 @@ import pytest
 from bot import runner
 from bot.config import load_settings
 from bot.db import current_revision, dispose_engine, head_revision
-from bot.db.testing import free_port, sqlite_url
 from bot.leads import spool
 from bot.training import TrainingError
 from tests.handoff.conftest import make_submission
+from tests.servers import free_port
+from tests.support.database import sqlite_url
 
 
 def test_a_database_that_is_down_is_said_once_with_where_and_without_the_password(tmp_path):

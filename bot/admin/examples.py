@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Dict, Iterable, List, Set, Tuple
+from typing import Dict, Iterable, List, Tuple
 
 import yaml
 
@@ -192,7 +192,3 @@ def yaml_scalar(text: str) -> str:
     except yaml.YAMLError:
         pass
     return json.dumps(text, ensure_ascii=False)
-
-
-def intents_with_examples(project_dir: Path) -> Set[str]:
-    return {intent for _, intent in read_examples(project_dir)}

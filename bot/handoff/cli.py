@@ -1,8 +1,9 @@
-"""``bot handoff`` (the outbox dispatcher) and ``bot sales`` (erasure and retention).
+"""``bot handoff`` (the outbox dispatcher), and ``bot leads forget`` / ``bot leads purge``.
 
 ``bot handoff dispatch`` is the long-running process the supervisor starts;
-``--once`` drains what is due and exits, for cron. ``bot sales`` lives apart
-from ``bot leads`` because it destroys data and deserves its own help page.
+``--once`` drains what is due and exits, for cron. Erasure (``forget``, and
+``purge`` for retention) is registered under ``bot leads`` but defined here,
+because it erases the hand-off's notifications and requests along with the leads.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """``bot sales-inbox``: serve the sales inbox, or make the hash of its password.
 
-A top-level command of its own because ``bot sales`` (erasure and retention,
-in ``bot/handoff/cli.py``) is taken. The supervisor starts ``bot sales-inbox``
+A top-level command of its own: the inbox is a server, while ``bot leads``
+lists, exports and erases leads from the terminal. The supervisor starts ``bot sales-inbox``
 only once SALES_INBOX_PASSWORD_HASH is set; without it the command refuses
 to start, saying how to set it.
 """

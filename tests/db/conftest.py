@@ -5,7 +5,7 @@ from contextlib import contextmanager
 import pytest
 
 from bot.db import dispose_engine
-from bot.db.testing import (
+from tests.support.database import (
     postgres_test_url,
     postgres_unreachable_reason,
     sqlite_url,

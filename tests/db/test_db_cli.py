@@ -2,7 +2,7 @@
 
 from bot.cli import main
 from bot.db import head_revision
-from bot.db.testing import free_port
+from tests.servers import free_port
 
 
 def test_current_reports_an_empty_database(empty_database_url, monkeypatch, capsys):

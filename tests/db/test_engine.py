@@ -5,7 +5,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from bot.db import dispose_engine, get_engine
-from bot.db.testing import sqlite_url
+from tests.support.database import sqlite_url
 
 
 def test_engine_is_cached_per_url(tmp_path):

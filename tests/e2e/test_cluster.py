@@ -38,7 +38,6 @@ import pytest
 
 from bot.admin.server import ServerReloadError, load_into_server
 from bot.config import PROJECT_ROOT
-from bot.db.testing import postgres_test_url, postgres_unreachable_reason, temporary_postgres_schema
 from bot.leads import services
 from bot.leads.intake import fields as f
 from bot.leads.unit_of_work import unit_of_work_factory
@@ -49,6 +48,11 @@ from tests.e2e.bot_run import BotRun, bot_run
 from tests.e2e.socketio_client import SocketVisitor, texts
 from tests.enquiry import ASK, REFERENCE
 from tests.redis_server import REDIS_SERVER, PrivateRedis
+from tests.support.database import (
+    postgres_test_url,
+    postgres_unreachable_reason,
+    temporary_postgres_schema,
+)
 from tests.web.rasa_webchat import Webchat, serve_page
 from tests.web.rasa_webchat import webchat_bundle as bundle
 

@@ -21,11 +21,11 @@ from sqlalchemy import select, text
 
 from bot import processes
 from bot.db import get_session_factory
-from bot.db.testing import postgres_unreachable_reason
 from bot.leads import spool
 from bot.leads.models import Notification
 from tests.enquiry import REFERENCE, Visitor, up_to_the_summary
 from tests.servers import RunningStack, Stack, project_copy, stack_settings
+from tests.support.database import postgres_unreachable_reason
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 

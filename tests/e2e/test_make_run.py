@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.db.testing import free_port
 from tests.e2e.bot_run import bot_run, is_greeting
+from tests.servers import free_port
 
 pytestmark = pytest.mark.e2e
 

@@ -8,16 +8,16 @@ import pytest
 
 from bot.config import load_settings
 from bot.db import dispose_engine, get_session_factory, upgrade
-from bot.db.testing import (
+from bot.leads.services import submit_lead
+from bot.leads.submission import LeadSubmission
+from bot.leads.unit_of_work import unit_of_work_factory
+from tests.handoff.receivers import SmtpServer, WebhookReceiver
+from tests.support.database import (
     postgres_test_url,
     postgres_unreachable_reason,
     sqlite_url,
     temporary_postgres_schema,
 )
-from bot.leads.services import submit_lead
-from bot.leads.submission import LeadSubmission
-from bot.leads.unit_of_work import unit_of_work_factory
-from tests.handoff.receivers import SmtpServer, WebhookReceiver
 
 SECRET = "test-webhook-secret"
 HANDOFF_VARIABLES = (

@@ -16,7 +16,8 @@ from typing import List
 
 from sqlalchemy.engine import make_url
 
-from bot.db.testing import free_port, sqlite_url
+from tests.servers import free_port
+from tests.support.database import sqlite_url
 
 
 class TcpSwitch:

@@ -16,7 +16,7 @@ from typing import Any, Dict, List
 
 from aiosmtpd.controller import Controller
 
-from bot.db.testing import free_port
+from tests.servers import free_port
 
 
 class WebhookReceiver:

@@ -21,12 +21,16 @@ import pytest
 
 from bot.config import PROJECT_ROOT
 from bot.db import current_revision, dispose_engine, head_revision
-from bot.db.testing import postgres_test_url, postgres_unreachable_reason, temporary_postgres_schema
 from bot.leads import spool
 from bot.leads.services import submit_lead
 from bot.leads.unit_of_work import unit_of_work_factory
 from tests.handoff.conftest import SECRET, make_submission
 from tests.handoff.outages import SqliteSwitch, TcpSwitch
+from tests.support.database import (
+    postgres_test_url,
+    postgres_unreachable_reason,
+    temporary_postgres_schema,
+)
 
 OUTAGE_LINE = "database unavailable, retrying"
 BACK_LINE = "database available again"

@@ -14,12 +14,12 @@ from actions.lead_form import ActionAskConsent, ActionStartLead, ValidateLeadFor
 from actions.lead_interruptions import ActionCancelLead
 from actions.lead_submit import ActionSubmitLead
 from bot.db import dispose_engine, get_engine, upgrade
-from bot.db.testing import sqlite_url
 from bot.leads import services, spool
 from bot.leads.intake import fields as f
 from bot.leads.unit_of_work import unit_of_work_factory
 from tests.intake.conftest import NOW
 from tests.intake.test_form import FILLED
+from tests.support.database import sqlite_url
 
 DOMAIN = {"forms": {"lead_form": {"required_slots": list(f.FORM_SLOTS)}}, "slots": {}}
 
@@ -113,7 +113,7 @@ def test_submit_without_consent_stores_nothing_and_forgets(dispatcher, uow_facto
 
 
 def test_submit_queues_the_lead_when_the_database_is_down(dispatcher, tmp_path):
-    from bot.db.testing import free_port
+    from tests.servers import free_port
 
     down = unit_of_work_factory(f"postgresql://nobody@127.0.0.1:{free_port()}/none")
     action = ActionSubmitLead(down, lambda: tmp_path / "spool")

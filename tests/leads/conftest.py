@@ -5,14 +5,14 @@ from datetime import datetime, timezone
 import pytest
 
 from bot.db import dispose_engine, upgrade
-from bot.db.testing import (
+from bot.leads.submission import LeadSubmission
+from bot.leads.unit_of_work import unit_of_work_factory
+from tests.support.database import (
     postgres_test_url,
     postgres_unreachable_reason,
     sqlite_url,
     temporary_postgres_schema,
 )
-from bot.leads.submission import LeadSubmission
-from bot.leads.unit_of_work import unit_of_work_factory
 
 CONSENT = "I agree that FootCare Supply may contact me about this enquiry."
 

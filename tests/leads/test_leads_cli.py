@@ -7,10 +7,10 @@ import json
 import pytest
 
 from bot.cli import main
-from bot.db.testing import free_port
 from bot.leads import spool
 from bot.leads.records import EXPORT_FIELDS
 from bot.leads.services import submit_lead
+from tests.servers import free_port
 
 
 @pytest.fixture

@@ -21,13 +21,14 @@ from sqlalchemy import text
 
 from bot.cli import main
 from bot.db import dispose_engine, get_engine, upgrade
-from bot.db.testing import free_port, sqlite_url
 from bot.leads import redis_spool, spool
 from bot.leads.durable import QUEUED, SAVED, replay_spool, submit_lead_durably
 from bot.leads.redis_spool import RedisLocation, RedisSpool, shared_spool
 from bot.leads.services import export_leads, list_leads
 from bot.leads.submission import clean_submission
 from bot.leads.unit_of_work import unit_of_work_factory
+from tests.servers import free_port
+from tests.support.database import sqlite_url
 
 pytestmark = pytest.mark.redis
 

@@ -15,7 +15,6 @@ from sqlalchemy import update
 
 from bot.config import Settings, load_settings
 from bot.db import dispose_engine, get_session_factory, upgrade
-from bot.db.testing import sqlite_url
 from bot.leads.models import Lead
 from bot.leads.services import submit_lead
 from bot.leads.submission import LeadSubmission
@@ -23,6 +22,7 @@ from bot.leads.unit_of_work import unit_of_work_factory
 from bot.sales.passwords import hash_password
 from bot.sales.server import InboxServer, make_server
 from tests.sales.support import InboxClient, running
+from tests.support.database import sqlite_url
 
 PASSWORD = "Sole-Care 2026!"
 ATTACK = "<script>alert('x')</script>"

@@ -9,12 +9,12 @@ import pytest
 
 from bot.config import ConfigError, load_settings
 from bot.db import dispose_engine, upgrade
-from bot.db.testing import sqlite_url
 from bot.sales.server import COOKIE, DEVICE_COOKIE, InboxServer, make_server
 from bot.sales.throttle import LoginThrottle
 from tests.sales.conftest import PASSWORD
 from tests.sales.hostile import HOSTILE, send_raw
 from tests.sales.support import InboxClient, ManualClock, running
+from tests.support.database import sqlite_url
 
 OTHER_ADDRESS = "127.0.0.2"  # another client on this machine: all of 127/8 is loopback
 

@@ -56,7 +56,7 @@ def test_a_cluster_on_sqlite_without_redis_or_nginx_is_refused_with_what_to_do(
     assert "apt-get install nginx-light" in text
     assert "DATABASE_URL=postgresql://" in text and "TRACKER_STORE_URL=postgresql://" in text
     assert "set REDIS_URL=redis://" in text
-    assert "RASA_INSTANCES=1 ACTION_SERVERS=1" in text
+    assert "One of each (`make run`, RASA_INSTANCES=1 ACTION_SERVERS=1)" in text
     assert not (tmp_path / "var" / "logs").exists(), "nothing was started"
 
 

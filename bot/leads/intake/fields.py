@@ -54,8 +54,6 @@ BUYER_TYPE_LABELS = {
     "other": "Other",
 }
 
-TIMELINE_CHOICES = ("Within a month", "In 1-3 months", "Later than 3 months", "Just exploring")
-
 # Shown to the visitor as the consent question AND stored as the consent wording:
 # the evidence must be exactly what they agreed to.
 CONSENT_TEXT = (

@@ -1,9 +1,9 @@
 """Real databases for tests: a temporary SQLite file or a throw-away PostgreSQL schema.
 
-Lives in the package (not under ``tests/``) so the tests of every package that
-stores data can share it. Several test runs may use the same PostgreSQL
-database at once, so each gets its own schema, selected through the
-connection's ``search_path`` and dropped afterwards.
+Shared by the tests of every package that stores data (and by ``make
+bench-cluster``). Several test runs may use the same PostgreSQL database at
+once, so each gets its own schema, selected through the connection's
+``search_path`` and dropped afterwards.
 """
 
 from __future__ import annotations
@@ -59,10 +59,3 @@ def temporary_postgres_schema(base_url: str) -> Iterator[str]:
         with admin.begin() as connection:
             connection.execute(DropSchema(schema, cascade=True))
         admin.dispose()
-
-
-def free_port() -> int:
-    """A local TCP port nothing listens on: a database URL that refuses connections."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]

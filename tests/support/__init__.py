@@ -1,0 +1,1 @@
+"""What tests share: databases to test against (more to move here, see issue 16)."""
