@@ -3,6 +3,8 @@
 Each capability registers its own sub-commands from ``bot/<package>/cli.py``
 (a ``register(subparsers)`` function); handlers are plain functions taking
 ``(args, settings)`` and returning an exit code, so tests call ``main([...])``.
+Erasure (``bot leads forget`` / ``purge``) erases hand-off data with the leads,
+so it is wired here, where both are known, not in ``bot/leads``.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import sys
 from typing import List
 
 from bot.config import ConfigError, load_settings
+from bot.handoff.cli import register_privacy_commands
 
 COMMAND_MODULES = [
     "bot.runner_cli",
@@ -32,8 +35,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Foot-massage procurement assistant: run, train and administer the bot.",
     )
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
-    for module_name in COMMAND_MODULES:
-        importlib.import_module(module_name).register(subparsers)
+    registered = {
+        name: importlib.import_module(name).register(subparsers) for name in COMMAND_MODULES
+    }
+    register_privacy_commands(registered["bot.leads.cli"])
     return parser
 
 

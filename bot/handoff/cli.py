@@ -27,9 +27,9 @@ from bot.handoff.conversations import conversations_of, erase_conversations
 from bot.handoff.dispatcher import DEFAULT_LEASE, Dispatcher
 from bot.handoff.human.cli import register_commands as register_person_requests
 from bot.handoff.outbox import Outbox
-from bot.handoff.rules import RulesError, assess, load_rules
 from bot.leads.errors import DatabaseUnavailable, LeadError
 from bot.leads.redis_spool import shared_spool
+from bot.leads.rules import RulesError, assess, load_rules
 from bot.leads.services import get_lead
 from bot.leads.spool import spool_dir
 from bot.leads.unit_of_work import unit_of_work_factory

@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Dict, FrozenSet, List, Mapping, Tuple
 
-from bot.handoff.settings_file import read_settings_file
+from bot.settings_file import read_settings_file
 
 try:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError

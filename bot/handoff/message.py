@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Dict, Mapping
 
-from bot.handoff.rules import Assessment, Rules, assess
+from bot.leads.rules import Assessment, Rules, assess
 from bot.leads.services import LEAD_SUBMITTED
 
 

@@ -10,22 +10,21 @@ import argparse
 import json
 import sys
 
-from bot.handoff.cli import register_privacy_commands
-from bot.handoff.rules import RulesError, load_rules
 from bot.leads import records, services, spool
 from bot.leads.durable import replay_spool
 from bot.leads.errors import DatabaseUnavailable, LeadError
+from bot.leads.filters import PRIORITY_LEVELS, FilterError, LeadFilter, filter_records, parse_since
 from bot.leads.models import LEAD_STATUSES
 from bot.leads.redis_spool import SpoolUnavailable, shared_spool
+from bot.leads.rules import RulesError, load_rules
 from bot.leads.spool import spool_dir
 from bot.leads.unit_of_work import unit_of_work_factory
-from bot.sales.filters import PRIORITY_LEVELS, FilterError, LeadFilter, filter_records, parse_since
 
 TABLE_HEADER = ["REFERENCE", "CREATED", "STATUS", "BUYER", "ORGANISATION", "NAME", "UNITS"]
 TABLE_WIDTHS = [14, 10, 9, 12, 24, 20, 6]
 
 
-def register(subparsers) -> None:
+def register(subparsers):
     parser = subparsers.add_parser("leads", help="export, list and follow up leads")
     commands = parser.add_subparsers(title="leads commands", metavar="COMMAND")
     export = commands.add_parser("export", help="print every lead as JSON or CSV")
@@ -49,11 +48,11 @@ def register(subparsers) -> None:
     status.add_argument("status", choices=LEAD_STATUSES)
     status.add_argument("--note", help="why, for the history")
     status.set_defaults(handler=_guarded(status_command))
-    register_privacy_commands(commands)
     replay = commands.add_parser("replay", help="save leads spooled while the database was down")
     replay.set_defaults(handler=_guarded(replay_command))
     kept = commands.add_parser("set-aside", help="print the enquiries the database refused")
     kept.set_defaults(handler=_guarded(set_aside_command))
+    return commands  # bot/cli.py adds `forget` and `purge`, which span leads and hand-off
 
 
 def _since(text: str):

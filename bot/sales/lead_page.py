@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any, Dict, Mapping, Sequence
 from urllib.parse import quote
 
-from bot.handoff.rules import Assessment
 from bot.leads.models import LEAD_STATUSES
+from bot.leads.rules import Assessment
 from bot.sales.pages import (
     BUYER_LABELS,
     e,

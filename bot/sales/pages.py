@@ -12,9 +12,9 @@ from datetime import datetime, timezone
 from typing import Any, Dict, Iterable, Mapping, Sequence, Tuple
 from urllib.parse import quote
 
-from bot.handoff.rules import Assessment
+from bot.leads.filters import PRIORITY_LEVELS
 from bot.leads.models import LEAD_STATUSES
-from bot.sales.filters import PRIORITY_LEVELS
+from bot.leads.rules import Assessment
 
 BRAND = "FootCare Supply"
 BUYER_LABELS = {

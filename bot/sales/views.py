@@ -11,11 +11,11 @@ from http import HTTPStatus
 from typing import Any, Dict, Mapping, Tuple
 from urllib.parse import quote
 
-from bot.handoff.rules import assess
 from bot.leads import services
 from bot.leads.errors import LeadNotFound
+from bot.leads.filters import FilterError, LeadFilter, parse_since, select_leads
+from bot.leads.rules import assess
 from bot.sales import pages
-from bot.sales.filters import FilterError, LeadFilter, parse_since, select_leads
 from bot.sales.lead_page import lead_page
 from bot.sales.passwords import verify_password
 

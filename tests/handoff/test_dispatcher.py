@@ -15,8 +15,8 @@ from bot.handoff.backoff import Backoff
 from bot.handoff.channels import ChannelConfigError, build_channels
 from bot.handoff.dispatcher import Dispatcher
 from bot.handoff.outbox import Outbox
-from bot.handoff.rules import DEFAULT_RULES_FILE, load_rules
 from bot.leads.models import Lead, Notification
+from bot.leads.rules import DEFAULT_RULES_FILE, load_rules
 from tests.handoff.conftest import SECRET
 from tests.handoff.receivers import WebhookReceiver
 

@@ -17,8 +17,8 @@ from bot.handoff.dispatcher import Dispatcher
 from bot.handoff.hours import load_hours
 from bot.handoff.human import HandoffSubmission, request_handoff
 from bot.handoff.outbox import Outbox
-from bot.handoff.rules import load_rules
 from bot.leads.models import HandoffRequest, Notification
+from bot.leads.rules import load_rules
 from tests.handoff.conftest import SECRET
 from tests.handoff.receivers import WebhookReceiver
 

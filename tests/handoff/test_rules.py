@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from bot.cli import main
-from bot.handoff.rules import DEFAULT_RULES_FILE, RulesError, assess, load_rules, parse_rules
+from bot.leads.rules import DEFAULT_RULES_FILE, RulesError, assess, load_rules, parse_rules
 
 RULES = """
 scoring:

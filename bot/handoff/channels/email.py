@@ -19,7 +19,7 @@ from typing import Any, Iterable, List, Mapping, Tuple
 
 from bot.handoff.channels.base import DeliveryError
 from bot.handoff.message import Handoff
-from bot.handoff.rules import Route
+from bot.leads.rules import Route
 
 _FIELDS = (
     ("Organisation", "organisation"),

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Tuple
 
-from bot.handoff.settings_file import read_settings_file
 from bot.leads.models import BUYER_TYPES
+from bot.settings_file import read_settings_file
 
 DEFAULT_RULES_FILE = Path(__file__).resolve().parent / "rules.yml"
 PRIORITIES = ("hot", "warm")  # anything below "warm" is "cold"

@@ -6,8 +6,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from bot.handoff.rules import load_rules
-from bot.sales.filters import FilterError, LeadFilter, filter_records, parse_since, select_leads
+from bot.leads.filters import FilterError, LeadFilter, filter_records, parse_since, select_leads
+from bot.leads.rules import load_rules
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=timezone.utc)
 

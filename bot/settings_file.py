@@ -1,4 +1,4 @@
-"""Read one of the hand-off YAML files (rules.yml, hours.yml) that admins edit.
+"""Read one of the YAML files admins edit (lead rules, hand-off business hours).
 
 Both files are read the same way: any problem (unreadable file, invalid YAML,
 wrong content) becomes the module's own error, prefixed with the file's path so

@@ -2,8 +2,8 @@
 
 Shared by the sales inbox and ``bot leads list`` so both answer "hot leads of
 the last week mentioning Serenity" the same way. Priority is not stored: it
-comes from the hand-off scoring rules (``bot/handoff/rules.yml``), applied
-here to each record exactly as the dispatcher applies them.
+comes from the lead scoring rules (``bot/leads/rules.yml``), applied here to
+each record exactly as the dispatcher applies them.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Dict, Iterable, List, Mapping, Tuple
 
-from bot.handoff.rules import Assessment, Rules, assess
 from bot.leads.models import LEAD_STATUSES
+from bot.leads.rules import Assessment, Rules, assess
 
 PRIORITY_LEVELS = ("hot", "warm", "cold")
 SEARCHED_FIELDS = ("reference", "name", "email", "organisation", "notes")
