@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 .DEFAULT_GOAL := help
 
-.PHONY: help install run run-cluster test bench bench-cluster shell train eval lint format clean
+.PHONY: help install run run-cluster test bench bench-cluster shell train eval lint format clean reset
 
 help: ## Show this list
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-9s %s\n", $$1, $$2}'
@@ -54,5 +54,12 @@ lint: $(STAMP) ## Check the code with ruff
 format: $(STAMP) ## Reformat the code with ruff
 	@$(BIN)/ruff check --fix . && $(BIN)/ruff format bot actions tests bench
 
-clean: ## Remove the virtualenv, trained models and runtime files (keeps .env)
-	rm -rf $(VENV) models var .pytest_cache .ruff_cache test-artifacts
+clean: ## Remove the virtualenv, caches and test output; keeps leads, conversations and models
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts var/test-models
+
+reset: ## Also delete every lead, conversation, log and trained model in var/ and models/ (asks first)
+	@echo "This deletes var/ (the SQLite leads and conversations, spooled enquiries, logs) and"
+	@echo "models/ (every trained model and the registry). A PostgreSQL database is not touched."
+	@read -r -p "Type DELETE to go on: " answer; \
+	if [ "$$answer" != DELETE ]; then echo "Nothing deleted."; exit 1; fi
+	rm -rf var models

@@ -15,7 +15,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.lead_form import ValidateLeadForm
 from actions.lead_submit import default_unit_of_work
 from bot.config import load_settings
-from bot.handoff.hours import BusinessHours, HoursError, load_hours
+from bot.file_stamp import Stamp, stamp
+from bot.handoff.hours import DEFAULT_HOURS_FILE, BusinessHours, HoursError, load_hours
 from bot.handoff.human import HandoffError, HandoffSubmission, request_handoff
 from bot.leads import intake
 from bot.leads.errors import LeadError
@@ -39,12 +40,14 @@ class ValidateHandoffForm(ValidateLeadForm):
 
 
 @lru_cache(maxsize=4)
-def _hours(path: Optional[Path]) -> BusinessHours:
+def _hours(path: Optional[Path], _stamp: Stamp) -> BusinessHours:
     return load_hours(path)
 
 
 def default_hours() -> BusinessHours:
-    return _hours(load_settings().handoff_hours)
+    """Business hours as the file says now: an edit counts from the next request."""
+    path = load_settings().handoff_hours
+    return _hours(path, stamp(path or DEFAULT_HOURS_FILE))
 
 
 class ActionSubmitHandoff(Action):

@@ -7,19 +7,20 @@ from typing import List
 
 from rasa_sdk import Tracker
 
+from bot.admin.registry import served_knowledge
 from bot.config import load_settings
 from bot.knowledge import (
     Knowledge,
     described_product,
     find_product,
-    load_knowledge,
+    load_knowledge_folder,
     mentioned_products,
 )
 
 
 def knowledge() -> Knowledge:
-    """The knowledge base of this project (loaded once per action server)."""
-    return load_knowledge(load_settings().project_dir)
+    """The knowledge base of the model being served (re-read when an admin promotes one)."""
+    return load_knowledge_folder(served_knowledge(load_settings()))
 
 
 def variant() -> int:

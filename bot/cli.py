@@ -10,7 +10,10 @@ so it is wired here, where both are known, not in ``bot/leads``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import os
+import signal
 import sys
 from typing import List
 
@@ -27,6 +30,7 @@ COMMAND_MODULES = [
     "bot.handoff.cli",
     "bot.sales.cli",
 ]
+EXIT_PIPE_CLOSED = 128 + signal.SIGPIPE  # what a shell reports for `cat big | head`
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,6 +47,25 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: List[str] | None = None) -> int:
+    """Run one command; a reader that stops early (``bot leads export | head``) is no error."""
+    try:
+        try:
+            return _run(argv)
+        finally:
+            sys.stdout.flush()  # here, not at exit, where a closed pipe can no longer be caught
+    except BrokenPipeError:
+        _discard_stdout()
+        return EXIT_PIPE_CLOSED
+
+
+def _discard_stdout() -> None:
+    """Point stdout at devnull, so Python's own flush at exit does not fail on the pipe again."""
+    # A stdout replaced by an object without a file (tests) has no flush at exit to fear.
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _run(argv: List[str] | None) -> int:
     from dotenv import load_dotenv
 
     load_dotenv()

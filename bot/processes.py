@@ -9,6 +9,7 @@ from __future__ import annotations
 import ctypes
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -16,7 +17,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Callable, List, Optional
+from typing import IO, Callable, List, Optional, Tuple
 
 from bot.config import Settings
 from bot.training import rasa_environment
@@ -190,3 +191,20 @@ def is_ready(spec: ServerSpec, running_for: float) -> bool:
     if spec.health_url is None:
         return running_for >= 1.0
     return answers(spec.health_url)
+
+
+def ports_in_use(addresses: List[Tuple[str, int]]) -> List[int]:
+    """The ports of ``(host, port)`` addresses another process already listens on.
+
+    ``bot shell`` checks first: finding out from Rasa means waiting for it to
+    load a model, then a bind error that it reports with exit code 0.
+    """
+    taken = []
+    for host, port in addresses:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # not fooled by TIME_WAIT
+            try:
+                probe.bind((host, port))
+            except OSError:
+                taken.append(port)
+    return taken

@@ -21,6 +21,7 @@ from bot import processes
 from bot.admin import active_model
 from bot.config import Settings
 from bot.db import DatabaseUnreachable, upgrade
+from bot.handoff.channels import no_channel_warning
 from bot.leads.durable import replay_spool
 from bot.leads.redis_spool import shared_spool
 from bot.leads.spool import spool_dir
@@ -154,5 +155,9 @@ def print_urls(settings: Settings, log: Callable[[str], None]) -> None:
         log(f"  Sales inbox:       {settings.sales_inbox_url}/")
     else:
         log("  Sales inbox:       off (set SALES_INBOX_PASSWORD_HASH; see README)")
+    warning = no_channel_warning(settings)
+    if warning:
+        log("")
+        log(warning)
     log("Press Ctrl-C to stop.")
     sys.stdout.flush()

@@ -61,6 +61,13 @@ def handle_train(args, settings) -> int:
 def handle_shell(args, settings) -> int:
     """Start the action server, then Rasa's own terminal chat against it (one of each)."""
     settings = dataclasses.replace(settings, rasa_instances=1, action_servers=1)
+    taken = processes.ports_in_use([(settings.bind_host, settings.rasa_port),
+                                    (settings.action_bind_host, settings.action_port)])  # fmt: skip
+    if taken:
+        print(f"Port {', '.join(map(str, taken))} is in use, most likely by `make run`: chat on "
+              f"the website at {settings.web_url}/ instead, or stop `make run` (Ctrl-C) and run "
+              "`make shell` again.", file=sys.stderr)  # fmt: skip
+        return 1
     try:
         runner.prepare(settings, print)
         model = ensure_model(settings.project_dir, settings.models_dir)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from bot.knowledge import training_data_is_current, write_training_data
+from bot.knowledge.snapshots import existing_snapshot, take_snapshot
 
 TRAINING_INPUTS = ("config.yml", "domain.yml", "data")
 MODEL_PREFIX = "model-"
@@ -83,6 +84,7 @@ def train(project_dir: Path, target: Path, log: Callable[[str], None] = print) -
             tail = "\n".join(result.stdout.splitlines()[-30:])
             raise TrainingError(f"rasa train failed (exit {result.returncode}):\n{tail}")
         os.replace(trained, target)
+    take_snapshot(project_dir, target)
     return target
 
 
@@ -95,12 +97,15 @@ def ensure_model(
     """Return a model trained on the current data, training one if needed.
 
     The NLU generated from ``data/knowledge`` is refreshed first, so editing an
-    answer there and retraining is all an admin does.
+    answer there and retraining is all an admin does. The model's knowledge
+    snapshot (:mod:`bot.knowledge.snapshots`) is taken with it.
     """
     if not training_data_is_current(project_dir):
         log(f"Regenerated {write_training_data(project_dir).relative_to(project_dir)}")
     target = model_path(project_dir, models_dir)
     if target.exists() and not force:
         log(f"Model is up to date: {target.name}")
+        if existing_snapshot(target) is None:  # trained before models kept their knowledge
+            take_snapshot(project_dir, target)
         return target
     return train(project_dir, target, log)

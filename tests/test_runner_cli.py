@@ -63,3 +63,35 @@ def test_a_model_archive_with_its_metadata_passes(tmp_path):
     with tarfile.open(model, "w:gz") as archive:
         archive.add(tmp_path / "metadata.json", arcname="metadata.json")
     runner.check_model(model, "unused")
+
+
+def test_start_up_says_when_nothing_would_reach_the_sales_team(tmp_path):
+    said = []
+    runner.print_urls(load_settings({"BOT_PROJECT_DIR": str(tmp_path)}), said.append)
+    assert any("no notification channel is configured" in line for line in said), said
+    said.clear()
+    configured = {"BOT_PROJECT_DIR": str(tmp_path), "SMTP_HOST": "mail.example.test",
+                  "SMTP_FROM": "bot@example.test"}  # fmt: skip
+    runner.print_urls(load_settings(configured), said.append)
+    assert not any("notification channel" in line for line in said), said
+
+
+def test_shell_while_the_servers_run_says_so_at_once_and_fails(tmp_path, capsys):
+    import socket
+
+    from bot.cli import main
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        taken = listener.getsockname()[1]
+        env = {"BOT_PROJECT_DIR": str(tmp_path), "BIND_HOST": "127.0.0.1",
+               "RASA_PORT": str(taken), "ACTION_PORT": str(free_port())}  # fmt: skip
+        with pytest.MonkeyPatch.context() as patch:
+            for name, value in env.items():
+                patch.setenv(name, value)
+            patch.setattr("dotenv.load_dotenv", lambda *a, **k: False)
+            assert main(["shell"]) == 1
+    said = capsys.readouterr().err
+    assert f"Port {taken} is in use, most likely by `make run`" in said
+    assert "stop `make run` (Ctrl-C)" in said

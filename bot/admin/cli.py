@@ -15,6 +15,7 @@ from bot.admin import inbox as inbox_module
 from bot.admin.gate import DEFAULT_INTENT_TOLERANCE, DEFAULT_OVERALL_TOLERANCE, Tolerance
 from bot.admin.labels import LabelError, label
 from bot.admin.registry import Registry, RegistryError, switch_active
+from bot.durations import SINCE_FORMS, since_argument
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -51,7 +52,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _inbox_filters(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--since", help="ISO date/time or a span like 7d, 12h, 30m.")
+    parser.add_argument("--since", type=since_argument, metavar="WHEN",
+                        help=f"Only messages since then: {SINCE_FORMS}.")  # fmt: skip
     parser.add_argument(
         "--intent", help="Only messages predicted as this intent (faq matches faq/*)."
     )
@@ -81,7 +83,7 @@ def _label_parsers(actions: argparse._SubParsersAction) -> None:
 
 
 def _rows(args, settings):
-    since = inbox_module.parse_since(args.since)
+    since = args.since.timestamp() if args.since else None
     rows = inbox_module.build_inbox(
         settings.tracker_store_url, settings.project_dir, since, args.intent, args.max_confidence
     )
@@ -148,6 +150,9 @@ def train_handler(args, settings) -> int:
 
 
 def models_handler(args, settings) -> int:
+    """Every model in the folder, registered or not, and which one visitors get."""
+    from bot.training import model_path
+
     try:
         registry = Registry.load(settings.models_dir)
     except RegistryError as error:
@@ -156,8 +161,13 @@ def models_handler(args, settings) -> int:
     if args.json:
         print(json.dumps([vars(e) for e in registry.entries], indent=2))
         return 0
-    if not registry.entries:
-        print(f"No registered models in {settings.models_dir}.")
+    current = model_path(settings.project_dir, settings.models_dir)
+    unregistered = sorted(
+        p.name for p in settings.models_dir.glob("*.tar.gz") if registry.get(p.name) is None
+    )
+    if not registry.entries and not unregistered:
+        print(f"No trained models in {settings.models_dir}: `make run` or `bot train` makes one.")
+        return 0
     for entry in registry.entries:
         metrics = entry.metrics or {}
         f1 = metrics.get("intent_macro_f1")
@@ -166,6 +176,17 @@ def models_handler(args, settings) -> int:
             f"{'*' if entry.active else ' '} {entry.file}  {entry.created}  "
             f"macro-F1 {f1 if f1 is not None else '-'}  answers {acc if acc is not None else '-'}"
         )
+    for name in unregistered:
+        made_by = "trained from the current data" if name == current.name else "not evaluated"
+        print(f"  {name}  ({made_by}, not registered)")
+    active = registry.active()
+    if active is not None:
+        print(f"* served: {active.file} (active; `bot admin activate NAME` switches).")
+    elif current.exists():
+        print(f"Served: {current.name}, trained from the current data; no model is active "
+              "(`bot admin activate NAME` pins one, `bot admin train` promotes one).")  # fmt: skip
+    else:
+        print("No model is active and none matches the current data: `bot run` trains one.")
     return 0
 
 

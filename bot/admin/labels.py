@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Optional
 
 from bot.admin.examples import append_example, known_intents, known_texts, normalise
+from bot.admin.personal_data import contact_details
 
 LABEL_LOG = Path("data") / "labels" / "labels.jsonl"
 OUT_OF_SCOPE = "out_of_scope"
@@ -49,6 +50,14 @@ def check_label(project_dir: Path, text: str, intent: str) -> str:
         raise LabelError("the text is empty")
     if text.startswith("/"):
         raise LabelError(f"{text!r} is a button payload, not something a visitor typed")
+    found = contact_details(text)
+    if found:
+        # Refused, not merely warned about: the data is committed and git keeps it for
+        # ever, and a made-up address written into the YAML by hand teaches the same.
+        raise LabelError(
+            f"the text contains {found}; a visitor's contact details must not go into the "
+            "training data (write a made-up example into data/nlu/ by hand instead)"
+        )
     if any(char in text for char in "[]{}"):
         raise LabelError(f"{text!r} contains [ ] {{ }}, which Rasa reads as entity markup")
     intents = known_intents(project_dir)

@@ -8,6 +8,7 @@ half a registry. Model files stay named ``model-<fingerprint>.tar.gz`` by
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import tempfile
@@ -17,6 +18,9 @@ from pathlib import Path
 from typing import List, Optional, Tuple
 
 from bot.admin.server import load_into_server
+from bot.file_stamp import Stamp, stamp
+from bot.knowledge.loader import KNOWLEDGE_DIR
+from bot.knowledge.snapshots import existing_snapshot
 from bot.training import MODEL_PREFIX
 
 REGISTRY_FILE = "registry.json"
@@ -138,3 +142,26 @@ def active_model(settings) -> Optional[Path]:
         return None
     path = registry.path(entry).resolve()
     return path if path.exists() else None
+
+
+def served_knowledge(settings) -> Path:
+    """The knowledge folder of the model visitors are talking to.
+
+    The active model's snapshot when the registry names one that has it;
+    otherwise ``data/knowledge``, which the model ``bot run`` trained from the
+    current data was built on. Called on every action, so the registry is
+    re-read only when its file changed.
+    """
+    registry_file = Path(settings.models_dir) / REGISTRY_FILE
+    snapshot = _active_snapshot(registry_file.parent, stamp(registry_file))
+    return snapshot or Path(settings.project_dir) / KNOWLEDGE_DIR
+
+
+@functools.lru_cache(maxsize=4)
+def _active_snapshot(models_dir: Path, _stamp: Stamp) -> Optional[Path]:
+    try:
+        registry = Registry.load(models_dir)
+    except RegistryError:
+        return None
+    entry = registry.active()
+    return existing_snapshot(registry.path(entry)) if entry else None

@@ -2,6 +2,14 @@
 
 Reads answers line by line from a stream (stdin by default) rather than raw
 key presses, so the same loop runs in a terminal, in tmux and under a test.
+
+Each message is shown between what the bot said before it and what it
+answered: "Austria" means little alone, and much after "Which country?".
+A text that looks like a person's name is labelled only after a warning and a
+"yes": names cannot be told from product or place names reliably ("Calf
+Massager Pro", "Graz"), so refusing would block good examples, while a
+warning is enough to stop a hurried "accept". E-mail addresses and phone
+numbers are unambiguous and :func:`bot.admin.labels.check_label` refuses them.
 """
 
 from __future__ import annotations
@@ -11,11 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import List, Optional, TextIO
 
-from bot.admin.examples import known_intents
+from bot.admin.examples import FALLBACK_INTENT, known_intents
 from bot.admin.inbox import InboxRow
 from bot.admin.labels import OUT_OF_SCOPE, Label, LabelError, label
+from bot.admin.personal_data import contact_details, looks_like_name
 
 PROMPT = "[a]ccept {suggestion}, [c]hoose another intent, [o]ut of scope, [s]kip, [q]uit > "
+CONTEXT_WIDTH = 100  # one line of a terminal per bot message: enough to recognise it
 
 
 @dataclass
@@ -60,7 +70,7 @@ def review(
         if intent is None:
             result.quit_early = True
             break
-        if intent == "":
+        if intent == "" or (_may_be_a_name(row) and not _name_confirmed(session, row)):
             result.skipped += 1
             continue
         _apply(session, row, intent, result)
@@ -70,8 +80,39 @@ def review(
 
 def _show(session: _Session, row: InboxRow, number: int, total: int) -> None:
     session.say(f"\n[{number}/{total}] {row.text!r}  (seen {row.count}x)")
-    session.say(f"  predicted: {row.intent} ({row.confidence:.2f})")
-    session.say(f"  bot answered: {' / '.join(row.answers) or '(nothing)'}")
+    session.say(f"  bot before:   {_short(row.bot_before) or '(start of the conversation)'}")
+    session.say(f"  bot answered: {_short(' / '.join(row.answers)) or '(nothing)'}")
+    session.say(f"  predicted:    {_prediction(row)}")
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= CONTEXT_WIDTH else text[: CONTEXT_WIDTH - 1] + "…"
+
+
+def _prediction(row: InboxRow) -> str:
+    """The fallback's own confidence is only its threshold; the best guess's says how unsure."""
+    if row.intent == FALLBACK_INTENT:
+        guess = row.suggestion or "(none)"
+        return f"{FALLBACK_INTENT}: unsure, best guess {guess} at {row.confidence:.2f}"
+    return f"{row.intent} ({row.confidence:.2f})"
+
+
+def _may_be_a_name(row: InboxRow) -> bool:
+    """Contact details are refused when labelling, so asking about a name there is noise."""
+    return looks_like_name(row.text) and contact_details(row.text) is None
+
+
+def _name_confirmed(session: _Session, row: InboxRow) -> bool:
+    """Asked before labelling a text that looks like a person's name; no by default."""
+    session.say(
+        f"  Careful: {row.text!r} looks like a person's name. Visitors' names must not go "
+        "into the training data, which is committed to git."
+    )
+    if (session.ask("  Label it anyway? [y/N] > ") or "").lower() in ("y", "yes"):
+        return True
+    session.say("  Not labelled.")
+    return False
 
 
 def _decide(session: _Session, row: InboxRow) -> Optional[str]:

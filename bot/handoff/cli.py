@@ -19,10 +19,11 @@ from typing import Iterator
 
 from sqlalchemy.exc import OperationalError
 
+from bot import durations
 from bot.db import get_session_factory, upgrade
 from bot.handoff import privacy
 from bot.handoff.backoff import Backoff
-from bot.handoff.channels import ChannelConfigError, build_channels
+from bot.handoff.channels import ChannelConfigError, build_channels, no_channel_warning
 from bot.handoff.conversations import conversations_of, erase_conversations
 from bot.handoff.dispatcher import DEFAULT_LEASE, Dispatcher
 from bot.handoff.human.cli import register_commands as register_person_requests
@@ -33,6 +34,8 @@ from bot.leads.rules import RulesError, assess, load_rules
 from bot.leads.services import get_lead
 from bot.leads.spool import spool_dir
 from bot.leads.unit_of_work import unit_of_work_factory
+
+MINIMUM_RETENTION = timedelta(days=1)
 
 
 def register(subparsers) -> None:
@@ -75,17 +78,21 @@ def register_privacy_commands(commands) -> None:
     forget.add_argument("email")
     forget.set_defaults(handler=_guarded(forget_command))
     purge = commands.add_parser("purge", help="erase personal data of old leads (retention)")
-    purge.add_argument("--older-than", required=True, type=_duration, metavar="AGE",
-                       help="e.g. 180d, 26w or 48h")  # fmt: skip
+    purge.add_argument("--older-than", required=True, type=_retention, metavar="AGE",
+                       help="e.g. 180d, 26w or 48h; at least a day")  # fmt: skip
     purge.add_argument("--dry-run", action="store_true", help="only list what would go")
     purge.set_defaults(handler=_guarded(purge_command))
 
 
-def _duration(text: str) -> timedelta:
-    try:
-        return privacy.parse_duration(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
+def _retention(text: str) -> timedelta:
+    """A span of at least a day: ``6m`` is six minutes, and would erase nearly every lead."""
+    age = durations.span_argument(text)
+    if age < MINIMUM_RETENTION:
+        raise argparse.ArgumentTypeError(
+            f"{text.strip()!r} is less than a day, which would erase nearly every lead; "
+            "m means minutes (for months write weeks, like 26w)"
+        )
+    return age
 
 
 def _guarded(handler):
@@ -155,6 +162,9 @@ def status_command(args, settings) -> int:
     outbox = _outbox(settings)
     counts = outbox.counts()
     print(", ".join(f"{s}: {counts.get(s, 0)}" for s in ("pending", "delivered", "dead")))
+    warning = no_channel_warning(settings)
+    if warning:
+        print(warning)
     for row in outbox.undelivered():
         when = row["next_attempt_at"].isoformat(timespec="seconds")
         error = (row["last_error"] or "").replace("\n", " ")[:80]

@@ -32,7 +32,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.db import DatabaseUnreachable
 from bot.db.base import utcnow
 from bot.handoff.backoff import Backoff
-from bot.handoff.channels import Channel, DeliveryError
+from bot.handoff.channels import NO_CHANNEL, Channel, DeliveryError
 from bot.handoff.human import HANDOFF_KIND, HandoffNotFound
 from bot.handoff.human import delivery as person
 from bot.handoff.message import build_handoff, idempotency_key
@@ -175,8 +175,7 @@ class Dispatcher:
 
     def _warn_no_channel(self) -> None:
         if not self._warned_no_channel:
-            log.warning("no channel configured: notifications stay pending until one is "
-                        "(set HANDOFF_WEBHOOK_URL, SMTP_HOST or SLACK_WEBHOOK_URL)")  # fmt: skip
+            log.warning(NO_CHANNEL)
             self._warned_no_channel = True
 
     def _process(self, claim: Claim) -> str:

@@ -9,7 +9,6 @@ product demand can still be reported.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 from typing import List
 
@@ -25,16 +24,6 @@ from bot.leads.records import lead_record
 PERSONAL_FIELDS = ("organisation", "name", "email", "phone", "timeline", "budget", "notes")
 ERASED_PREFIX = "erased-"  # conversation ids link to Rasa's tracker store; they go too
 ERASED_NOTE = "personal data erased"
-_DURATION = re.compile(r"^\s*(\d+)\s*([dwh])\s*$")
-_UNITS = {"d": "days", "w": "weeks", "h": "hours"}
-
-
-def parse_duration(text: str) -> timedelta:
-    """``180d``, ``26w`` or ``48h``; anything else is a ValueError naming the format."""
-    match = _DURATION.match(text or "")
-    if not match or int(match.group(1)) == 0:
-        raise ValueError(f"expected a duration like 180d, 26w or 48h, got {text!r}")
-    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
 
 
 def forget(session_factory: sessionmaker, email: str) -> List[str]:

@@ -27,7 +27,7 @@ from bot.knowledge.catalogue import (
     products_for_setting,
 )
 from bot.knowledge.crisis import is_crisis
-from bot.knowledge.loader import clear_cache, load_knowledge, read_knowledge
+from bot.knowledge.loader import clear_cache, load_knowledge, load_knowledge_folder, read_knowledge
 from bot.knowledge.lookup import (
     described_product,
     find_product,
@@ -72,6 +72,7 @@ __all__ = [
     "is_medical_question",
     "list_products",
     "load_knowledge",
+    "load_knowledge_folder",
     "medication_answer",
     "mentioned_products",
     "more_about",

@@ -1,8 +1,10 @@
 """Read ``data/knowledge/*.yml`` into validated :class:`Knowledge` records.
 
-Loading is lazy and cached per project directory: nothing is read at import
-time (the action server imports every module on start-up), and a conversation
-never pays for parsing YAML twice.
+Loading is lazy and cached per folder: nothing is read at import time (the
+action server imports every module on start-up), and a conversation never
+pays for parsing YAML twice. The cache is keyed on the files' stamps, so a
+long-running action server picks up an edited or newly promoted knowledge
+base on its next request, without a restart.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any, Dict, List, Set, Tuple
 
 import yaml
 
+from bot.file_stamp import folder_stamp
 from bot.knowledge.model import (
     SETTINGS,
     Knowledge,
@@ -30,23 +33,33 @@ _TEMPLATE_CHARS = re.compile(r"[{}]")
 
 
 def load_knowledge(project_dir: Path) -> Knowledge:
-    """The knowledge base of ``project_dir``, read once and then cached."""
-    return _cached(Path(project_dir).resolve())
+    """The knowledge base of ``project_dir``, read once per edit and then cached."""
+    return load_knowledge_folder(Path(project_dir) / KNOWLEDGE_DIR)
+
+
+def load_knowledge_folder(folder: Path) -> Knowledge:
+    """The knowledge base kept in ``folder`` (``data/knowledge`` or a model's snapshot)."""
+    folder = Path(folder).resolve()
+    return _cached(folder, folder_stamp(folder))
 
 
 def clear_cache() -> None:
-    """Forget cached knowledge, e.g. after the YAML changed in a long-lived process."""
+    """Forget cached knowledge (tests that rewrite files within one clock tick)."""
     _cached.cache_clear()
 
 
 @functools.lru_cache(maxsize=8)
-def _cached(project_dir: Path) -> Knowledge:
-    return read_knowledge(project_dir)
+def _cached(folder: Path, _stamp: tuple) -> Knowledge:
+    return read_knowledge_folder(folder)
 
 
 def read_knowledge(project_dir: Path) -> Knowledge:
     """Read and validate the knowledge base without the cache (used by the generator)."""
-    folder = Path(project_dir) / KNOWLEDGE_DIR
+    return read_knowledge_folder(Path(project_dir) / KNOWLEDGE_DIR)
+
+
+def read_knowledge_folder(folder: Path) -> Knowledge:
+    folder = Path(folder)
     sections = _sections(_read(folder / "sections.yml"))
     products = _products(_read(folder / "products.yml"), set(sections))
     topics = _topics(_read(folder / "topics.yml"), set(sections))

@@ -6,22 +6,28 @@ array of records with the keys in ``bot.leads.records.EXPORT_FIELDS``.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
+import unicodedata
+from datetime import datetime, timezone
 
+from bot import durations
 from bot.leads import records, services, spool
 from bot.leads.durable import replay_spool
 from bot.leads.errors import DatabaseUnavailable, LeadError
-from bot.leads.filters import PRIORITY_LEVELS, FilterError, LeadFilter, filter_records, parse_since
+from bot.leads.filters import PRIORITY_LEVELS, LeadFilter, select_leads
 from bot.leads.models import LEAD_STATUSES
 from bot.leads.redis_spool import SpoolUnavailable, shared_spool
-from bot.leads.rules import RulesError, load_rules
+from bot.leads.rules import Assessment, RulesError, assess, load_rules
 from bot.leads.spool import spool_dir
 from bot.leads.unit_of_work import unit_of_work_factory
 
-TABLE_HEADER = ["REFERENCE", "CREATED", "STATUS", "BUYER", "ORGANISATION", "NAME", "UNITS"]
-TABLE_WIDTHS = [14, 10, 9, 12, 24, 20, 6]
+TABLE_COLUMNS = [("REFERENCE", 14), ("CREATED", 10), ("STATUS", 9), ("PRIORITY", 8),
+                 ("BUYER", 12), ("ORGANISATION", 24), ("NAME", 20), ("UNITS", 6)]  # fmt: skip
+LABEL_WIDTH = 14  # "Organisation" and two spaces, in `bot leads show`
+CONTACT_FIELDS = [("Organisation", "organisation"), ("Name", "name"), ("E-mail", "email"),
+                  ("Phone", "phone"), ("Country", "country")]  # fmt: skip
+SHOWN_IF_GIVEN = [("Timeline", "timeline"), ("Budget", "budget"), ("Notes", "notes")]
 
 
 def register(subparsers):
@@ -35,13 +41,14 @@ def register(subparsers):
     listing.add_argument("--status", choices=LEAD_STATUSES)
     listing.add_argument("--priority", choices=PRIORITY_LEVELS,
                          help="only leads the scoring rules rate this way")  # fmt: skip
-    listing.add_argument("--since", type=_since, metavar="WHEN",
-                         help="created since a date (2026-03-01) or age (7d, 48h)")  # fmt: skip
+    listing.add_argument("--since", type=durations.since_argument, metavar="WHEN",
+                         help="created since a date (2026-03-01) or age (12h, 7d, 2w)")  # fmt: skip
     listing.add_argument("--text", help="search name, e-mail, organisation, notes and reference")
     listing.add_argument("--limit", type=int, default=50, help="how many (default 50)")
     listing.set_defaults(handler=_guarded(list_command))
     show = commands.add_parser("show", help="print one lead with transcript and history")
     show.add_argument("reference")
+    show.add_argument("--json", action="store_true", help="the full record as JSON, for tools")
     show.set_defaults(handler=_guarded(show_command))
     status = commands.add_parser("status", help="move a lead to another status")
     status.add_argument("reference")
@@ -53,13 +60,6 @@ def register(subparsers):
     kept = commands.add_parser("set-aside", help="print the enquiries the database refused")
     kept.set_defaults(handler=_guarded(set_aside_command))
     return commands  # bot/cli.py adds `forget` and `purge`, which span leads and hand-off
-
-
-def _since(text: str):
-    try:
-        return parse_since(text)
-    except FilterError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _guarded(handler):
@@ -89,16 +89,22 @@ def export_command(args, settings) -> int:
 
 
 def list_command(args, settings) -> int:
-    uow = unit_of_work_factory(settings.database_url)()
-    if args.priority or args.since or args.text:
-        leads = _filtered(uow, args, settings)
-    else:
-        leads = services.list_leads(uow, status=args.status, limit=args.limit)
-    print(_table_row(TABLE_HEADER))
-    for lead in reversed(leads):  # newest on top
-        print(_table_row(records.summary_row(lead)))
+    rows = _listed(unit_of_work_factory(settings.database_url)(), args, settings)
+    print(_table_row([name for name, _ in TABLE_COLUMNS]))
+    for lead, verdict in reversed(rows):  # newest on top
+        cells = records.summary_row(lead)
+        print(_table_row([*cells[:3], verdict.priority, *cells[3:]]))
     _mention_set_aside(settings)
     return 0
+
+
+def _listed(uow, args, settings) -> list:
+    """The newest ``--limit`` leads passing the filters, oldest first, each with its priority."""
+    lead_filter = LeadFilter(args.status, args.priority, args.text, args.since)
+    narrowed = args.priority or args.since or args.text
+    leads = services.list_leads(uow, status=args.status, limit=None if narrowed else args.limit)
+    rows = select_leads(leads, lead_filter, load_rules(settings.handoff_rules))
+    return rows[-args.limit :] if args.limit > 0 else rows
 
 
 def _mention_set_aside(settings) -> None:
@@ -145,28 +151,95 @@ def _read_kept(path) -> dict:
     return {**(data if isinstance(data, dict) else {"raw": text}), "kept_in": str(path)}
 
 
-def _filtered(uow, args, settings) -> list:
-    """The newest ``--limit`` leads passing the filters, oldest first like ``list_leads``."""
-    lead_filter = LeadFilter(args.status, args.priority, args.text, args.since)
-    rules = load_rules(settings.handoff_rules) if args.priority else None
-    matching = filter_records(services.list_leads(uow, status=args.status), lead_filter, rules)
-    return matching[-args.limit :] if args.limit > 0 else matching
-
-
 def _table_row(cells) -> str:
-    return "  ".join(_cell(text, width) for text, width in zip(cells, TABLE_WIDTHS))
+    widths = [width for _, width in TABLE_COLUMNS]
+    return "  ".join(_cell(text, width) for text, width in zip(cells, widths)).rstrip()
 
 
 def _cell(text: str, width: int) -> str:
+    """``text`` on one line, cut or padded to ``width`` terminal columns."""
+    text = _printable(text).replace("\n", " ")
+    if _columns(text) > width:
+        text = _cut(text, width - 1) + "…"
+    return text + " " * (width - _columns(text))
+
+
+def _cut(text: str, width: int) -> str:
+    kept, used = [], 0
+    for char in text:
+        used += _columns(char)
+        if used > width:
+            break
+        kept.append(char)
+    return "".join(kept)
+
+
+def _columns(text: str) -> int:
+    """Terminal columns: CJK and most emoji take two, combining accents none."""
+    wide = ("W", "F")
+    return sum(
+        0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in wide else 1
+        for c in text
+    )
+
+
+def _printable(text: str) -> str:
     """Visitors typed these values: escape sequences must not reach the terminal."""
-    text = "".join(ch if ch.isprintable() else "?" for ch in text)
-    return (text[: width - 1] + "…" if len(text) > width else text).ljust(width)
+    return "".join(c if c.isprintable() or c == "\n" else "?" for c in text)
 
 
 def show_command(args, settings) -> int:
     lead = services.get_lead(unit_of_work_factory(settings.database_url)(), args.reference)
-    print(json.dumps(lead, ensure_ascii=False, indent=2))
+    if args.json:
+        print(json.dumps(lead, ensure_ascii=False, indent=2))
+    else:
+        print(_lead_text(lead, assess(load_rules(settings.handoff_rules), lead)))
     return 0
+
+
+def _lead_text(lead: dict, verdict: Assessment) -> str:
+    """One lead as a sales person reads it before calling back: who, what, and what happened."""
+    fields = [
+        ("Status", lead["status"]),
+        ("Priority", f"{verdict.priority} (score {verdict.score})"),
+        ("Created", _when(lead["created_at"])),
+        ("Buyer type", lead["buyer_type"]),
+        *[(label, lead[key] or "-") for label, key in CONTACT_FIELDS],
+        ("Products", "\n".join(f"{i['quantity']} x {i['product']}" for i in lead["items"]) or "-"),
+        *[(label, lead[key]) for label, key in SHOWN_IF_GIVEN if lead[key]],
+        ("Consent", f"given {_when(lead['consent_at'])}" if lead["consent_at"] else "not given"),
+    ]
+    lines = [_printable(lead["reference"]), ""] + [_field(*pair) for pair in fields]
+    lines += ["", "Status history"] + [_history_line(entry) for entry in lead["history"]]
+    if lead["transcript"]:
+        lines += ["", "Conversation"] + [_said(message) for message in lead["transcript"]]
+    return "\n".join(lines)
+
+
+def _field(label: str, value: str) -> str:
+    """``label`` then ``value``, its further lines indented under the first."""
+    indent = "\n" + " " * LABEL_WIDTH
+    return label.ljust(LABEL_WIDTH) + indent.join(_printable(str(value)).splitlines() or [""])
+
+
+def _history_line(entry: dict) -> str:
+    change = f"{entry['from']} -> {entry['to']}" if entry["from"] else f"created as {entry['to']}"
+    note = f": {entry['note']}" if entry["note"] else ""
+    return _printable(f"  {_when(entry['at'])}  {change}{note}").replace("\n", " ")
+
+
+def _said(message: dict) -> str:
+    speaker = "visitor" if message.get("sender") == "user" else message.get("sender") or "?"
+    return _printable(f"  {speaker}: {message.get('text') or ''}").replace("\n", " ")
+
+
+def _when(iso: str | None) -> str:
+    """Stored times are UTC; some databases hand them back without the offset."""
+    if not iso:
+        return "-"
+    moment = datetime.fromisoformat(iso)
+    moment = moment.replace(tzinfo=moment.tzinfo or timezone.utc).astimezone(timezone.utc)
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
 def status_command(args, settings) -> int:

@@ -8,18 +8,16 @@ each record exactly as the dispatcher applies them.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Any, Dict, Iterable, List, Mapping, Tuple
 
+from bot import durations
 from bot.leads.models import LEAD_STATUSES
 from bot.leads.rules import Assessment, Rules, assess
 
 PRIORITY_LEVELS = ("hot", "warm", "cold")
 SEARCHED_FIELDS = ("reference", "name", "email", "organisation", "notes")
-_AGE = re.compile(r"^\s*(\d+)\s*([hdw])\s*$", re.IGNORECASE)
-_AGE_UNITS = {"h": "hours", "d": "days", "w": "weeks"}
 
 
 class FilterError(ValueError):
@@ -43,19 +41,17 @@ class LeadFilter:
 
 
 def parse_since(text: str | None, now: datetime | None = None) -> datetime | None:
-    """``2026-03-01`` (from midnight UTC), ``7d``, ``48h`` or ``2w`` (back from now)."""
+    """The ``since`` of a filter form (the sales inbox's query string); blank keeps everything.
+
+    Reading it is :func:`bot.durations.since`'s job; this only turns a value it cannot
+    read into a FilterError, which the inbox shows like any other bad filter value.
+    """
     if text is None or not text.strip():
         return None
-    match = _AGE.match(text)
-    if match:
-        now = now or datetime.now(timezone.utc)
-        return now - timedelta(**{_AGE_UNITS[match.group(2).lower()]: int(match.group(1))})
     try:
-        day = date.fromisoformat(text.strip())
-    except ValueError:
-        message = f"since must be a date like 2026-03-01 or an age like 7d, got {text!r}"
-        raise FilterError(message) from None
-    return datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+        return durations.since(text, now)
+    except ValueError as error:
+        raise FilterError(str(error)) from None
 
 
 def filter_records(

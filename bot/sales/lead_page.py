@@ -189,10 +189,13 @@ def _transcript(messages: Sequence[Mapping[str, Any]]) -> str:
     )
 
 
+# Transcripts say "visitor" (bot/leads/intake/handover.py); "user" is Rasa's own word.
+_SIDES = {"visitor": ("visitor", "Visitor"), "user": ("visitor", "Visitor"),
+          "system": ("note", "Note")}  # fmt: skip
+
+
 def _message(message: Mapping[str, Any]) -> str:
-    sender = message.get("sender") or "unknown"
-    side = "visitor" if sender == "user" else "bot"
-    label = "Visitor" if side == "visitor" else "Assistant"
+    side, label = _SIDES.get(message.get("sender") or "", ("bot", "Assistant"))
     return (
         f'<div class="msg msg-{side}"><div class="bubble prewrap">{e(message.get("text"))}</div>'
         f'<div class="meta">{label} · {e(when(message.get("timestamp")))}</div></div>'

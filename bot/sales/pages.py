@@ -16,7 +16,7 @@ from bot.leads.filters import PRIORITY_LEVELS
 from bot.leads.models import LEAD_STATUSES
 from bot.leads.rules import Assessment
 
-BRAND = "FootCare Supply"
+BRAND = "SoleCare Supply"  # the demo site's name (bot/web/static), one name everywhere
 BUYER_LABELS = {
     "personal": "Personal",
     "healthcare": "Healthcare",
@@ -82,7 +82,7 @@ def layout(title: str, body: str, csrf: str | None = None) -> str:
         f"<title>{e(title)} · Sales inbox</title>"
         '<link rel="stylesheet" href="/inbox.css"></head><body>'
         '<header class="topbar"><a class="brand" href="/">'
-        f'<span class="brand-mark">FC</span>{e(BRAND)} <span class="brand-sub">Sales inbox</span>'
+        f'<span class="brand-mark">SC</span>{e(BRAND)} <span class="brand-sub">Sales inbox</span>'
         f"</a>{logout}</header>"
         f'<main class="page">{body}</main></body></html>'
     )
@@ -118,16 +118,18 @@ def list_page(
     csrf: str,
     error: str | None = None,
     truncated: bool = False,
+    notice: str | None = None,
 ) -> str:
     """The lead list, newest first, under the filter form (``values`` are the raw inputs)."""
     alert = f'<p class="alert alert-error" role="alert">{e(error)}</p>' if error else ""
+    banner = f'<p class="alert alert-warning" id="notice">{e(notice)}</p>' if notice else ""
     count = f"{len(rows)} lead{'s' if len(rows) != 1 else ''}"
     if truncated:
         count += " (newest shown; narrow the filters to see older ones)"
     empty = "No leads match these filters." if any(values.values()) else "No leads yet."
     table = _lead_table(rows) if rows else f'<p class="empty">{empty}</p>'
     body = (
-        '<div class="page-head"><h1>Leads</h1>'
+        f'{banner}<div class="page-head"><h1>Leads</h1>'
         f'<p class="muted" id="lead-count">{e(count)}</p></div>'
         f"{_filter_form(values)}{alert}"
         f'<section class="card table-card">{table}</section>'

@@ -22,6 +22,7 @@ from typing import Callable, Dict, Iterable, Tuple
 from urllib.parse import parse_qs, urlsplit
 
 from bot.config import Settings
+from bot.handoff.channels import no_channel_warning
 from bot.http_serving import GuardedRequestHandler, LocalHTTPServer, serve_until_stopped
 from bot.leads.errors import DatabaseUnavailable, InvalidStatusChange, LeadNotFound
 from bot.leads.rules import Rules, RulesError, load_rules
@@ -64,8 +65,9 @@ class InboxServer(LocalHTTPServer):
     def __init__(self, address, password_hash: str, uow_factory: Callable, rules: Rules,
                  session_lifetime: int = SESSION_LIFETIME, *,
                  revoked: RevokedSessions | None = None, throttle: LoginThrottle | None = None,
-                 secure_cookies: bool = False) -> None:  # fmt: skip
+                 secure_cookies: bool = False, notice: str | None = None) -> None:  # fmt: skip
         self.password_hash = password_hash
+        self.notice = notice  # shown above the lead list, e.g. that nothing reaches sales
         self.signer = SessionSigner.from_password_hash(password_hash, lifetime=session_lifetime)
         self.uow_factory = uow_factory
         self.rules = rules
@@ -274,6 +276,7 @@ def make_server(
         revoked=revoked_sessions(settings.var_dir / REVOKED_FILE, store),
         throttle=login_throttle(store) if throttle is None else throttle,
         secure_cookies=settings.sales_inbox_secure_cookies,
+        notice=no_channel_warning(settings),
     )
 
 

@@ -42,7 +42,8 @@ def lead_list(server, query: Mapping[str, str], csrf: str) -> Page:
         return HTTPStatus.BAD_REQUEST, pages.list_page([], values, csrf, error=str(error))
     records = services.list_leads(server.uow_factory(), status=lead_filter.status)
     rows = select_leads(reversed(records), lead_filter, server.rules)  # newest first
-    page = pages.list_page(rows[:LIST_LIMIT], values, csrf, truncated=len(rows) > LIST_LIMIT)
+    page = pages.list_page(rows[:LIST_LIMIT], values, csrf, truncated=len(rows) > LIST_LIMIT,
+                           notice=server.notice)  # fmt: skip
     return HTTPStatus.OK, page
 
 

@@ -14,7 +14,7 @@ from tests.support.database import (
     temporary_postgres_schema,
 )
 
-CONSENT = "I agree that FootCare Supply may contact me about this enquiry."
+CONSENT = "I agree that SoleCare Supply may contact me about this enquiry."
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

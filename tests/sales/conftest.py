@@ -15,6 +15,7 @@ from sqlalchemy import update
 
 from bot.config import Settings, load_settings
 from bot.db import dispose_engine, get_session_factory, upgrade
+from bot.leads.intake.handover import transcript
 from bot.leads.models import Lead
 from bot.leads.services import submit_lead
 from bot.leads.submission import LeadSubmission
@@ -26,7 +27,7 @@ from tests.support.database import sqlite_url
 
 PASSWORD = "Sole-Care 2026!"
 ATTACK = "<script>alert('x')</script>"
-CONSENT = "I agree that FootCare Supply may contact me about this enquiry."
+CONSENT = "I agree that SoleCare Supply may contact me about this enquiry."
 OLD_LEAD_CREATED = datetime(2025, 1, 10, 9, 30, tzinfo=timezone.utc)
 _CHAT = [
     ("user", "Hi, we need foot rollers for our spa"),
@@ -34,10 +35,11 @@ _CHAT = [
     ("user", "About 20 rollers and 5 calf massagers"),
     ("bot", "Thanks! Your reference is on its way."),
 ]
-TRANSCRIPT = tuple(
-    {"sender": sender, "text": text, "timestamp": 1772366400.0 + 20 * i}
-    for i, (sender, text) in enumerate(_CHAT)
-)
+# As the lead action stores it: Rasa's events through the product's own transcript code.
+TRANSCRIPT = tuple(transcript(
+    {"event": kind, "text": text, "timestamp": 1772366400.0 + 20 * i}
+    for i, (kind, text) in enumerate(_CHAT)
+))  # fmt: skip
 # Overrides of the default (hot spa) submission, by the role each lead plays in the tests.
 LEADS = {
     "old": dict(buyer_type="healthcare", name="Dr Lena Vogt", organisation="Praxis Vogt",

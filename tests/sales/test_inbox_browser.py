@@ -36,6 +36,7 @@ def test_follow_up_a_lead(page, inbox, leads, artifacts):
     page.get_by_role("button", name="Sign in").click()
 
     expect(page.get_by_role("heading", name="Leads")).to_be_visible()
+    expect(page.locator("#notice")).to_contain_text("Nothing reaches the sales team")
     expect(page.locator("table.leads tbody tr")).to_have_count(4)
     expect(page.locator("table.leads")).to_contain_text(ATTACK)  # shown as text, not run
     page.screenshot(path=str(artifacts / "sales-inbox-list.png"), full_page=True)
@@ -52,6 +53,10 @@ def test_follow_up_a_lead(page, inbox, leads, artifacts):
     transcript = page.locator("#transcript")
     expect(transcript).to_contain_text("About 20 rollers and 5 calf massagers")
     expect(transcript.locator(".msg")).to_have_count(4)
+    expect(transcript.locator(".msg-visitor .meta")).to_have_count(2)
+    expect(transcript.locator(".msg-visitor").first).to_contain_text("Visitor")
+    expect(transcript.locator(".msg-visitor").last).to_contain_text("About 20 rollers")
+    expect(transcript.locator(".msg-bot").first).to_contain_text("Assistant")
 
     page.get_by_label("New status").select_option("contacted")
     page.get_by_label("Note for the history").fill("Called Ana, sending samples on Monday.")

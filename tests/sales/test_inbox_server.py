@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from bot.leads.services import get_lead
@@ -172,3 +174,16 @@ def test_refuses_to_start_without_a_password_hash(inbox_settings):
         make_server(replace(inbox_settings, sales_inbox_password_hash=None), port=0)
     with pytest.raises(InboxConfigError, match="not usable"):
         make_server(replace(inbox_settings, sales_inbox_password_hash="hunter2"), port=0)
+
+
+def test_the_lead_list_says_so_when_no_channel_would_notify_sales(signed_in, leads):
+    assert "Nothing reaches the sales team" in signed_in.get("/").body
+
+
+def test_no_banner_once_a_channel_is_configured(inbox_settings, leads):
+    settings = replace(inbox_settings, slack_webhook_url="https://hooks.example.test/T/B/X")
+    with running(make_server(settings, port=0)) as server:
+        client = InboxClient(server.url)
+        client.post("/login", {"password": PASSWORD, "next": "/"})
+        page = client.get("/").body
+    assert "Leads" in page and "Nothing reaches the sales team" not in page

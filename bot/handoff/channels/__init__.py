@@ -14,7 +14,13 @@ from bot.handoff.channels.email import EmailChannel
 from bot.handoff.channels.slack import SlackChannel
 from bot.handoff.channels.webhook import WebhookChannel
 
-__all__ = ["Channel", "ChannelConfigError", "DeliveryError", "build_channels"]
+__all__ = ["Channel", "ChannelConfigError", "DeliveryError", "build_channels", "no_channel_warning"]
+
+NO_CHANNEL = (
+    "Nothing reaches the sales team: no notification channel is configured. Set "
+    "HANDOFF_WEBHOOK_URL, SMTP_HOST or SLACK_WEBHOOK_URL (see .env.example); until then "
+    "enquiries wait in the outbox (`bot handoff status`) and are sent once one is set."
+)
 
 
 def build_channels(settings: Settings) -> List[Channel]:
@@ -37,3 +43,13 @@ def build_channels(settings: Settings) -> List[Channel]:
     if settings.slack_webhook_url:
         channels.append(SlackChannel(settings.slack_webhook_url))
     return channels
+
+
+def no_channel_warning(settings: Settings) -> str | None:
+    """What to tell people when nothing would be delivered, else None.
+
+    Said where each role looks: the dispatcher's log, ``bot run``'s start-up
+    lines, ``bot handoff status`` and the sales inbox banner.
+    """
+    configured = settings.handoff_webhook_url or settings.smtp_host or settings.slack_webhook_url
+    return None if configured else NO_CHANNEL
