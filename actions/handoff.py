@@ -18,10 +18,10 @@ from bot.config import load_settings
 from bot.file_stamp import Stamp, stamp
 from bot.handoff.hours import DEFAULT_HOURS_FILE, BusinessHours, HoursError, load_hours
 from bot.handoff.human import HandoffError, HandoffSubmission, request_handoff
+from bot.handoff.unit_of_work import AbstractUnitOfWork
 from bot.leads import intake
 from bot.leads.errors import LeadError
 from bot.leads.intake import fields as f
-from bot.leads.unit_of_work import AbstractUnitOfWork
 
 log = logging.getLogger(__name__)
 Events = List[Dict[str, Any]]

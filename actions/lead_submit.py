@@ -12,13 +12,14 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.lead_interruptions import forget_enquiry
 from bot.config import load_settings
+from bot.db.unit_of_work import unit_of_work_factory
 from bot.leads import intake
 from bot.leads.durable import SAVED, SubmitOutcome, submit_lead_durably
 from bot.leads.errors import LeadError
 from bot.leads.intake import fields as f
 from bot.leads.redis_spool import RedisSpool, shared_spool
 from bot.leads.spool import spool_dir
-from bot.leads.unit_of_work import AbstractUnitOfWork, unit_of_work_factory
+from bot.leads.unit_of_work import AbstractUnitOfWork
 
 log = logging.getLogger(__name__)
 Events = List[Dict[str, Any]]

@@ -9,13 +9,9 @@ from rasa_sdk import Tracker
 
 from bot.admin.registry import served_knowledge
 from bot.config import load_settings
-from bot.knowledge import (
-    Knowledge,
-    described_product,
-    find_product,
-    load_knowledge_folder,
-    mentioned_products,
-)
+from bot.knowledge import Knowledge, load_knowledge_folder, meant_product, named_products
+
+PRODUCT = "product"  # the entity and the slot that name a product
 
 
 def knowledge() -> Knowledge:
@@ -29,29 +25,22 @@ def variant() -> int:
 
 
 def products_in_message(kb: Knowledge, tracker: Tracker) -> List[str]:
-    """Product ids the visitor named in the latest message, in order, no repeats.
-
-    Entities come first; a plain-text scan catches names the extractor missed.
-    """
-    found = [value for value in tracker.get_latest_entity_values("product") if value]
-    found += [item.id for item in mentioned_products(kb, tracker.latest_message.get("text") or "")]
-    ids: List[str] = []
-    for value in found:
-        product = find_product(kb, value)  # also a misspelt entity ("foot rolller")
-        product_id = product.id if product else value
-        if product_id in kb.product_ids and product_id not in ids:
-            ids.append(product_id)
-    return ids
+    """Product ids the visitor named in the latest message, in order, no repeats."""
+    named = named_products(kb, _latest_text(tracker), _product_entities(tracker))
+    return [product.id for product in named]
 
 
 def current_product(kb: Knowledge, tracker: Tracker) -> str | None:
     """The product the visitor means: named now, described now ("the one for calves"),
     or the one discussed last ("it")."""
-    named = products_in_message(kb, tracker)
-    if named:
-        return named[0]
-    described = described_product(kb, tracker.latest_message.get("text") or "")
-    if described:
-        return described.id
-    remembered = tracker.get_slot("product")
-    return remembered if remembered in kb.product_ids else None
+    discussed = tracker.get_slot(PRODUCT)
+    product = meant_product(kb, _latest_text(tracker), _product_entities(tracker), discussed)
+    return product.id if product else None
+
+
+def _latest_text(tracker: Tracker) -> str:
+    return tracker.latest_message.get("text") or ""
+
+
+def _product_entities(tracker: Tracker) -> List[str]:
+    return list(tracker.get_latest_entity_values(PRODUCT))

@@ -21,11 +21,11 @@ from bot import processes
 from bot.admin import active_model
 from bot.config import Settings
 from bot.db import DatabaseUnreachable, upgrade
+from bot.db.unit_of_work import unit_of_work_factory
 from bot.handoff.channels import no_channel_warning
 from bot.leads.durable import replay_spool
 from bot.leads.redis_spool import shared_spool
 from bot.leads.spool import spool_dir
-from bot.leads.unit_of_work import unit_of_work_factory
 from bot.processes import ServerSpec
 from bot.serving import cluster
 from bot.supervisor import Supervisor, say

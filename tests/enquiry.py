@@ -9,9 +9,9 @@ import re
 import uuid
 from typing import Any, Dict, List
 
+from bot.db.unit_of_work import unit_of_work_factory
 from bot.leads import services
 from bot.leads.intake import fields as f
-from bot.leads.unit_of_work import unit_of_work_factory
 from tests.servers import reply_texts
 
 REFERENCE = re.compile(r"FM-\d{4}-\d{6}")

@@ -25,6 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     actions.required = True
     _inbox_parser(actions)
     _label_parsers(actions)
+    _stats_parser(actions)
     train = actions.add_parser("train", help="Validate, train, evaluate; promote if not worse.")
     train.add_argument("--force", action="store_true", help="Promote even if worse.")
     train.add_argument(
@@ -70,6 +71,15 @@ def _inbox_parser(actions: argparse._SubParsersAction) -> None:
     inbox.set_defaults(handler=inbox_handler)
 
 
+def _stats_parser(actions: argparse._SubParsersAction) -> None:
+    stats = actions.add_parser("stats", help="Conversations per day, topics, fallbacks, funnel.")
+    stats.add_argument("--since", type=since_argument, metavar="WHEN",
+                       help=f"Only conversations active since then: {SINCE_FORMS}.")  # fmt: skip
+    stats.add_argument("--html", metavar="FILE", type=Path,
+                       help="Also write the report with charts to this HTML file.")  # fmt: skip
+    stats.set_defaults(handler=stats_handler)
+
+
 def _label_parsers(actions: argparse._SubParsersAction) -> None:
     one = actions.add_parser("label", help="Add one example to the training data.")
     one.add_argument("text")
@@ -100,6 +110,20 @@ def inbox_handler(args, settings) -> int:
         print(json.dumps([row.as_dict() for row in rows], indent=2, ensure_ascii=False))
     else:
         print(inbox_module.format_table(rows))
+    return 0
+
+
+def stats_handler(args, settings) -> int:
+    from bot.admin import analytics, usage_report
+
+    since = args.since.timestamp() if args.since else None
+    events = inbox_module.read_events(settings.tracker_store_url, since)
+    report = analytics.report(analytics.conversations(events))
+    when = args.since.strftime("%Y-%m-%d %H:%M UTC") if args.since else ""
+    print(usage_report.as_text(report, when))
+    if args.html:
+        args.html.write_text(usage_report.render(report, when), encoding="utf-8")
+        print(f"\nCharts: {args.html.resolve()}")
     return 0
 
 

@@ -29,7 +29,7 @@ def strip_entities(text: str) -> str:
     return _ENTITY.sub(r"\1", text)
 
 
-def normalise(text: str) -> str:
+def example_key(text: str) -> str:
     """The comparison key for "is this message already known": case, spaces, end punctuation."""
     text = re.sub(r"\s+", " ", strip_entities(text).casefold())
     return text.strip(" .!?,;:")
@@ -68,7 +68,7 @@ def read_examples(project_dir: Path, under: Path = NLU_DIR) -> List[Tuple[str, s
 
 def known_texts(project_dir: Path) -> Dict[str, str]:
     """Normalised training text -> intent, to hide what the model already learnt from."""
-    return {normalise(text): intent for text, intent in read_examples(project_dir)}
+    return {example_key(text): intent for text, intent in read_examples(project_dir)}
 
 
 def topic_ids(project_dir: Path) -> List[str]:

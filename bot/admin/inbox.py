@@ -19,7 +19,7 @@ from typing import Dict, Iterable, Iterator, List, Optional
 
 from sqlalchemy import column, create_engine, inspect, select, table
 
-from bot.admin.examples import FALLBACK_INTENT, RETRIEVAL_INTENT, known_texts, normalise
+from bot.admin.examples import FALLBACK_INTENT, RETRIEVAL_INTENT, example_key, known_texts
 from bot.admin.personal_data import FormProgress, contact_details, redact
 
 EVENTS = table(
@@ -194,7 +194,7 @@ def fold(rows: Iterable[InboxRow], known: Dict[str, str]) -> List[InboxRow]:
     """Merge repeats of one message (keeping its least confident reading); drop known texts."""
     folded: Dict[str, InboxRow] = {}
     for row in rows:
-        key = normalise(row.text)
+        key = example_key(row.text)
         if not key or key in known:
             continue
         seen = folded.get(key)

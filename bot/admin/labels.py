@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Optional
 
-from bot.admin.examples import append_example, known_intents, known_texts, normalise
+from bot.admin.examples import append_example, example_key, known_intents, known_texts
 from bot.admin.personal_data import contact_details
 
 LABEL_LOG = Path("data") / "labels" / "labels.jsonl"
@@ -63,7 +63,7 @@ def check_label(project_dir: Path, text: str, intent: str) -> str:
     intents = known_intents(project_dir)
     if intent not in intents:
         raise LabelError(f"unknown intent {intent!r}; known intents: {', '.join(intents)}")
-    existing = known_texts(project_dir).get(normalise(text))
+    existing = known_texts(project_dir).get(example_key(text))
     if existing is not None:
         raise LabelError(f"{text!r} is already in the training data (as {existing})")
     return text

@@ -17,10 +17,10 @@ from contextlib import contextmanager
 from datetime import timedelta
 from typing import Iterator
 
-from sqlalchemy.exc import OperationalError
-
 from bot import durations
-from bot.db import get_session_factory, upgrade
+from bot.cli_support import guarded
+from bot.db import upgrade
+from bot.db.unit_of_work import unit_of_work_factory
 from bot.handoff import privacy
 from bot.handoff.backoff import Backoff
 from bot.handoff.channels import ChannelConfigError, build_channels, no_channel_warning
@@ -28,12 +28,11 @@ from bot.handoff.conversations import conversations_of, erase_conversations
 from bot.handoff.dispatcher import DEFAULT_LEASE, Dispatcher
 from bot.handoff.human.cli import register_commands as register_person_requests
 from bot.handoff.outbox import Outbox
-from bot.leads.errors import DatabaseUnavailable, LeadError
+from bot.leads.errors import LeadError
 from bot.leads.redis_spool import shared_spool
 from bot.leads.rules import RulesError, assess, load_rules
 from bot.leads.services import get_lead
 from bot.leads.spool import spool_dir
-from bot.leads.unit_of_work import unit_of_work_factory
 
 MINIMUM_RETENTION = timedelta(days=1)
 
@@ -96,25 +95,13 @@ def _retention(text: str) -> timedelta:
 
 
 def _guarded(handler):
-    """Turn configuration and domain errors into one line on stderr and exit code 1."""
-
-    def run(args, settings) -> int:
-        try:
-            return handler(args, settings)
-        except (RulesError, ChannelConfigError) as error:
-            print(f"configuration error: {error}", file=sys.stderr)
-        except (DatabaseUnavailable, OperationalError) as error:
-            error = getattr(error, "orig", None) or error
-            print(f"database unavailable: {error} (is it running and migrated?)", file=sys.stderr)
-        except (LeadError, ValueError) as error:
-            print(f"error: {error}", file=sys.stderr)
-        return 1
-
-    return run
+    """The common error policy; rules, channels and arguments (``ValueError``) are ours too."""
+    return guarded(handler, configuration_errors=(RulesError, ChannelConfigError),
+                   errors=(LeadError, ValueError))  # fmt: skip
 
 
 def _outbox(settings) -> Outbox:
-    return Outbox(get_session_factory(settings.database_url))
+    return Outbox(unit_of_work_factory(settings.database_url))
 
 
 def dispatch_command(args, settings) -> int:
@@ -196,9 +183,9 @@ def rules_command(args, settings) -> int:
 
 
 def forget_command(args, settings) -> int:
-    factory = get_session_factory(settings.database_url)
-    conversations = conversations_of(factory, args.email)
-    references = privacy.forget(factory, args.email)
+    uow = unit_of_work_factory(settings.database_url)()
+    conversations = conversations_of(uow, args.email)
+    references = privacy.forget(uow, args.email)
     for reference in references:
         print(f"erased {reference}")
     print(f"erased personal data of {len(references)} lead(s)")
@@ -208,8 +195,8 @@ def forget_command(args, settings) -> int:
 
 
 def purge_command(args, settings) -> int:
-    factory = get_session_factory(settings.database_url)
-    references = privacy.purge(factory, args.older_than, dry_run=args.dry_run)
+    uow = unit_of_work_factory(settings.database_url)()
+    references = privacy.purge(uow, args.older_than, dry_run=args.dry_run)
     verb = "would erase" if args.dry_run else "erased"
     for reference in references:
         print(f"{verb} {reference}")

@@ -10,25 +10,17 @@ from __future__ import annotations
 
 from typing import Iterable, List
 
-from sqlalchemy import MetaData, Table, create_engine, delete, func, inspect, select
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy import MetaData, Table, create_engine, delete, inspect
 
-from bot.leads.models import HandoffRequest, Lead
+from bot.handoff.unit_of_work import AbstractUnitOfWork
 
 
-def conversations_of(session_factory: sessionmaker, email: str) -> List[str]:
+def conversations_of(uow: AbstractUnitOfWork, email: str) -> List[str]:
     """Conversation ids of the leads and requests for a person left with ``email``."""
     address = email.strip().casefold()
-    with session_factory() as session:
-        leads = session.execute(
-            select(Lead.conversation_id).where(func.lower(Lead.email) == address)
-        ).scalars()
-        requests = session.execute(
-            select(HandoffRequest.conversation_id).where(
-                func.lower(HandoffRequest.email) == address
-            )
-        ).scalars()
-        return sorted(set(leads) | set(requests))
+    with uow:
+        rows = uow.leads.with_email(address) + uow.handoffs.with_email(address)
+        return sorted({row.conversation_id for row in rows})
 
 
 def erase_conversations(tracker_store_url: str, conversation_ids: Iterable[str]) -> int:

@@ -37,12 +37,12 @@ from bot.handoff.human import HANDOFF_KIND, HandoffNotFound
 from bot.handoff.human import delivery as person
 from bot.handoff.message import build_handoff, idempotency_key
 from bot.handoff.outbox import Claim, Outbox
+from bot.handoff.unit_of_work import AbstractUnitOfWork
 from bot.leads.durable import replay_spool
 from bot.leads.errors import DatabaseUnavailable, LeadNotFound
 from bot.leads.redis_spool import RedisSpool
 from bot.leads.rules import Rules
 from bot.leads.services import get_lead
-from bot.leads.unit_of_work import AbstractUnitOfWork
 
 log = logging.getLogger(__name__)
 

@@ -30,9 +30,12 @@ from bot.knowledge.crisis import is_crisis
 from bot.knowledge.loader import clear_cache, load_knowledge, load_knowledge_folder, read_knowledge
 from bot.knowledge.lookup import (
     described_product,
+    find_names,
     find_product,
     get_product,
+    meant_product,
     mentioned_products,
+    named_products,
     refers_back,
 )
 from bot.knowledge.medical import is_cure_claim, is_medical_question
@@ -65,6 +68,7 @@ __all__ = [
     "crisis_answer",
     "describe_product",
     "described_product",
+    "find_names",
     "find_product",
     "get_product",
     "is_crisis",
@@ -73,9 +77,11 @@ __all__ = [
     "list_products",
     "load_knowledge",
     "load_knowledge_folder",
+    "meant_product",
     "medication_answer",
     "mentioned_products",
     "more_about",
+    "named_products",
     "normalise_setting",
     "product_details",
     "products_for",

@@ -80,8 +80,13 @@ _PRODUCT_USE = re.compile(
 )
 
 
-def normalise(text: str) -> str:
-    """Lower-case, drop apostrophes (can't -> cant), squash repeated letters and spaces."""
+def squash_message(text: str) -> str:
+    """Lower-case, drop apostrophes (can't -> cant), squash repeated letters and spaces.
+
+    The form the crisis, medical and quote patterns are written for. Unlike
+    :func:`bot.knowledge.lookup.match_key`, "it's" becomes one word, "its", and
+    stretched letters shrink ("sooo" -> "so").
+    """
     text = text.lower().replace("’", "").replace("'", "").replace("`", "")
     text = re.sub(r"(.)\1{2,}", r"\1", text)
     text = re.sub(r"[^a-z0-9 ]+", " ", text)
@@ -90,7 +95,7 @@ def normalise(text: str) -> str:
 
 def is_crisis(text: str) -> bool:
     """True when ``text`` suggests suicide, self-harm or not wanting to live."""
-    message = normalise(text or "")
+    message = squash_message(text or "")
     if any(pattern.search(message) for pattern in STRONG):
         return True
     if not any(pattern.search(message) for pattern in SOFT):

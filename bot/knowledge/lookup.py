@@ -1,58 +1,97 @@
-"""Resolve what a visitor typed ("Rollers", "calf massger", "foot_roller") to a product.
+"""The product resolver: which of our products a visitor's words mean.
 
-The NLU synonyms already map most entity values to product ids, but actions
+Entity values, slot values, free text and the enquiry form's item lines all
+name products, and a name must be understood the same way everywhere: by id,
+name or alias, in any case, singular or plural ("Rollers", "calf ones",
+"foot_roller"), and, for a name given on its own, closely misspelt
+("calf massger"). A message may instead describe a product by its cues
+("something for tight calves") or point back at the one just discussed ("is it
+good for a spa?"). The NLU synonyms map most entity values already, but actions
 also receive raw slot values and free text, so the same tolerant matching is
-needed in plain Python.
+needed in plain Python, and only here.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from typing import Dict, List
+from dataclasses import dataclass
+from typing import Dict, Iterable, List, Sequence
 
 from bot.knowledge.model import Knowledge, Product, UnknownEntryError
 
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 TYPO_SIMILARITY = 0.88  # "foot rolller" is the foot roller; "foot spa" is nothing we sell
+_SHORTEST_GUESS = 6  # shorter names are too alike to guess a misspelling of
 
 
-def normalise(text: str) -> str:
-    """Lower-case ``text`` and reduce punctuation, ``&``, ``-`` and ``_`` to single spaces."""
+def match_key(text: str) -> str:
+    """``text`` as product names are compared: lower case, ``&`` as "and", any other mark a space.
+
+    Unlike :func:`bot.knowledge.crisis.squash_message`, an apostrophe splits
+    words, so "roller's" still holds "roller" and "it's" still holds "it".
+    """
     text = text.lower().replace("&", " and ")
     return _NOT_WORD.sub(" ", text).strip()
 
 
-def _singular(text: str) -> str:
-    if text.endswith("ies"):
-        return text[:-3] + "y"
-    if text.endswith("s") and not text.endswith("ss"):
-        return text[:-1]
-    return text
+def _singular(key: str) -> str:
+    """``key`` with its last word singular: "calf massagers" -> "calf massager"."""
+    if key.endswith("ies"):
+        return key[:-3] + "y"
+    if key.endswith("s") and not key.endswith("ss"):
+        return key[:-1]
+    return key
 
 
-def _index(knowledge: Knowledge) -> Dict[str, Product]:
-    names: Dict[str, Product] = {}
-    for product in knowledge.products:
-        for name in (product.id, product.name, *product.aliases):
-            key = normalise(name)
-            names[key] = product
-            names.setdefault(_singular(key), product)
-    return names
+@dataclass(frozen=True)
+class NameMatch:
+    """A product named by ``words[start:end]`` of the words that were searched."""
+
+    start: int
+    end: int
+    product: Product
+
+
+class _Names:
+    """Every way of naming each product, singular forms included, by :func:`match_key`."""
+
+    def __init__(self, knowledge: Knowledge) -> None:
+        self.products: Dict[str, Product] = {}
+        for product in knowledge.products:
+            for name in (product.id, product.name, *product.aliases):
+                key = match_key(name)
+                self.products[key] = product
+                self.products.setdefault(_singular(key), product)
+        self.most_words = max((len(key.split()) for key in self.products), default=0)
+
+    def named(self, key: str) -> Product | None:
+        return self.products.get(key) or self.products.get(_singular(key))
+
+    def misspelt(self, key: str) -> Product | None:
+        if len(key) < _SHORTEST_GUESS:
+            return None
+        close = difflib.get_close_matches(key, list(self.products), n=1, cutoff=TYPO_SIMILARITY)
+        return self.products[close[0]] if close else None
+
+    def longest_at(self, words: Sequence[object], start: int) -> NameMatch | None:
+        for end in range(min(len(words), start + self.most_words), start, -1):
+            window = words[start:end]
+            if all(isinstance(word, str) for word in window):
+                product = self.named(" ".join(map(str, window)))
+                if product is not None:
+                    return NameMatch(start, end, product)
+        return None
 
 
 def find_product(knowledge: Knowledge, text: str | None) -> Product | None:
-    """The product ``text`` names (id, name or alias, any case, plural or singular),
-    or misspells closely ("foot rolller")."""
+    """The product ``text`` names as a whole (id, name or alias, any case, plural or
+    singular), or misspells closely ("foot rolller"): for entity and slot values."""
     if not text:
         return None
-    key = normalise(text)
-    names = _index(knowledge)
-    found = names.get(key) or names.get(_singular(key))
-    if found is None and len(key) >= 6:
-        close = difflib.get_close_matches(key, list(names), n=1, cutoff=TYPO_SIMILARITY)
-        found = names[close[0]] if close else None
-    return found
+    names = _Names(knowledge)
+    key = match_key(text)
+    return names.named(key) or names.misspelt(key)
 
 
 def get_product(knowledge: Knowledge, text: str) -> Product:
@@ -63,27 +102,45 @@ def get_product(knowledge: Knowledge, text: str) -> Product:
     return product
 
 
-def mentioned_products(knowledge: Knowledge, text: str) -> List[Product]:
-    """Products named anywhere in ``text``, in order of mention, without repeats.
+def find_names(knowledge: Knowledge, words: Sequence[object]) -> List[NameMatch]:
+    """The product names among ``words``, left to right, the longest name at each place.
 
-    A fallback for when entity extraction misses a name; longer names win, so
-    "whole leg massager" is not also read as "leg massager".
+    ``words`` are split as :func:`match_key` splits them; anything that is not a
+    string (the enquiry form passes numbers) ends a name. The longest name wins,
+    so "whole leg massager" is not also read as "leg massager". Misspellings are
+    not guessed here: in running text too many ordinary words are near a name.
     """
-    found: List[tuple] = []
-    taken = [False] * len(normalise(text))
-    padded = f" {normalise(text)} "
-    for name, product in sorted(_index(knowledge).items(), key=lambda item: -len(item[0])):
-        for match in re.finditer(f" {re.escape(name)} ", padded):
-            span = range(match.start(), match.end() - 2)
-            if not any(taken[i] for i in span):
-                for i in span:
-                    taken[i] = True
-                found.append((match.start(), product))
+    names = _Names(knowledge)
+    found: List[NameMatch] = []
+    start = 0
+    while start < len(words):
+        match = names.longest_at(words, start)
+        if match is not None:
+            found.append(match)
+        start = match.end if match is not None else start + 1
+    return found
+
+
+def _unique(products: Iterable[Product | None]) -> List[Product]:
     ordered: List[Product] = []
-    for _, product in sorted(found, key=lambda item: item[0]):
-        if product not in ordered:
+    for product in products:
+        if product is not None and product not in ordered:
             ordered.append(product)
     return ordered
+
+
+def mentioned_products(knowledge: Knowledge, text: str) -> List[Product]:
+    """Products named anywhere in ``text``, in order of mention, without repeats."""
+    return _unique(match.product for match in find_names(knowledge, match_key(text).split()))
+
+
+def named_products(
+    knowledge: Knowledge, text: str, entities: Iterable[str | None] = ()
+) -> List[Product]:
+    """Products a message names: its ``product`` entity values first (a misspelt one
+    too), then names the entity extractor missed in ``text``; in order, no repeats."""
+    from_entities = [find_product(knowledge, value) for value in entities]
+    return _unique([*from_entities, *mentioned_products(knowledge, text)])
 
 
 # "them"/"they" usually mean the whole range ("which of them suit a spa?"), so not here.
@@ -92,7 +149,7 @@ _BACK_REFERENCE = re.compile(r"\b(?:it|that|this|that one|this one)\b")
 
 def refers_back(text: str) -> bool:
     """True when ``text`` points at something said before ("is it good for a spa?")."""
-    return bool(_BACK_REFERENCE.search(normalise(text)))
+    return bool(_BACK_REFERENCE.search(match_key(text)))
 
 
 def described_product(knowledge: Knowledge, text: str) -> Product | None:
@@ -100,11 +157,29 @@ def described_product(knowledge: Knowledge, text: str) -> Product | None:
 
     The product with the most of its cues in ``text``; None on a tie or no cue.
     """
-    padded = f" {normalise(text)} "
+    padded = f" {match_key(text)} "
     scores = [
-        (sum(f" {normalise(cue)} " in padded for cue in product.cues), product)
+        (sum(f" {match_key(cue)} " in padded for cue in product.cues), product)
         for product in knowledge.products
     ]
     scores.sort(key=lambda scored: -scored[0])
     best, runner_up = scores[0][0], (scores[1][0] if len(scores) > 1 else 0)
     return scores[0][1] if best > runner_up else None
+
+
+def meant_product(
+    knowledge: Knowledge,
+    text: str,
+    entities: Iterable[str | None] = (),
+    discussed: str | None = None,
+) -> Product | None:
+    """The one product a message is about: the first it names, else the one it
+    describes ("the one for calves"), else ``discussed``, the id of the product
+    talked about last, which "it" and "that one" point back to."""
+    named = named_products(knowledge, text, entities)
+    if named:
+        return named[0]
+    described = described_product(knowledge, text)
+    if described is not None:
+        return described
+    return next((product for product in knowledge.products if product.id == discussed), None)

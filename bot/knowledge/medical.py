@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from bot.knowledge.crisis import normalise
+from bot.knowledge.crisis import squash_message
 
 _MEDICATION = (
     r"anti ?depressants?|medications?|medicines?|meds|pills?|tablets|prescriptions?|"
@@ -54,16 +54,16 @@ _CARE = re.compile(
 
 def names_medication(text: str) -> bool:
     """True when ``text`` names a medication ("my sertraline", "blood thinners")."""
-    return bool(_NAMED_MEDICATION.search(normalise(text or "")))
+    return bool(_NAMED_MEDICATION.search(squash_message(text or "")))
 
 
 def is_cure_claim(text: str) -> bool:
     """True when ``text`` asks whether massage heals a condition or replaces treatment."""
-    message = normalise(text or "")
+    message = squash_message(text or "")
     return bool(_HEAL.search(message) or (_INSTEAD.search(message) and _CARE.search(message)))
 
 
 def is_medical_question(text: str) -> bool:
     """True when ``text`` names a medication or a condition a doctor should judge, or
     asks massage for a cure."""
-    return bool(_MEDICAL.search(normalise(text or ""))) or is_cure_claim(text)
+    return bool(_MEDICAL.search(squash_message(text or ""))) or is_cure_claim(text)

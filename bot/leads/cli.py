@@ -12,15 +12,15 @@ import unicodedata
 from datetime import datetime, timezone
 
 from bot import durations
+from bot.cli_support import guarded
+from bot.db.unit_of_work import unit_of_work_factory
 from bot.leads import records, services, spool
 from bot.leads.durable import replay_spool
-from bot.leads.errors import DatabaseUnavailable, LeadError
 from bot.leads.filters import PRIORITY_LEVELS, LeadFilter, select_leads
 from bot.leads.models import LEAD_STATUSES
 from bot.leads.redis_spool import SpoolUnavailable, shared_spool
 from bot.leads.rules import Assessment, RulesError, assess, load_rules
 from bot.leads.spool import spool_dir
-from bot.leads.unit_of_work import unit_of_work_factory
 
 TABLE_COLUMNS = [("REFERENCE", 14), ("CREATED", 10), ("STATUS", 9), ("PRIORITY", 8),
                  ("BUYER", 12), ("ORGANISATION", 24), ("NAME", 20), ("UNITS", 6)]  # fmt: skip
@@ -36,7 +36,7 @@ def register(subparsers):
     export = commands.add_parser("export", help="print every lead as JSON or CSV")
     export.add_argument("--format", choices=("json", "csv"), default="json")
     export.add_argument("--status", choices=LEAD_STATUSES, help="only leads with this status")
-    export.set_defaults(handler=_guarded(export_command))
+    export.set_defaults(handler=guarded(export_command, configuration_errors=(RulesError,)))
     listing = commands.add_parser("list", help="show the newest leads as a table")
     listing.add_argument("--status", choices=LEAD_STATUSES)
     listing.add_argument("--priority", choices=PRIORITY_LEVELS,
@@ -45,38 +45,21 @@ def register(subparsers):
                          help="created since a date (2026-03-01) or age (12h, 7d, 2w)")  # fmt: skip
     listing.add_argument("--text", help="search name, e-mail, organisation, notes and reference")
     listing.add_argument("--limit", type=int, default=50, help="how many (default 50)")
-    listing.set_defaults(handler=_guarded(list_command))
+    listing.set_defaults(handler=guarded(list_command, configuration_errors=(RulesError,)))
     show = commands.add_parser("show", help="print one lead with transcript and history")
     show.add_argument("reference")
     show.add_argument("--json", action="store_true", help="the full record as JSON, for tools")
-    show.set_defaults(handler=_guarded(show_command))
+    show.set_defaults(handler=guarded(show_command, configuration_errors=(RulesError,)))
     status = commands.add_parser("status", help="move a lead to another status")
     status.add_argument("reference")
     status.add_argument("status", choices=LEAD_STATUSES)
     status.add_argument("--note", help="why, for the history")
-    status.set_defaults(handler=_guarded(status_command))
+    status.set_defaults(handler=guarded(status_command, configuration_errors=(RulesError,)))
     replay = commands.add_parser("replay", help="save leads spooled while the database was down")
-    replay.set_defaults(handler=_guarded(replay_command))
+    replay.set_defaults(handler=guarded(replay_command, configuration_errors=(RulesError,)))
     kept = commands.add_parser("set-aside", help="print the enquiries the database refused")
-    kept.set_defaults(handler=_guarded(set_aside_command))
+    kept.set_defaults(handler=guarded(set_aside_command, configuration_errors=(RulesError,)))
     return commands  # bot/cli.py adds `forget` and `purge`, which span leads and hand-off
-
-
-def _guarded(handler):
-    """Turn domain errors into a message on stderr and exit code 1."""
-
-    def run(args, settings) -> int:
-        try:
-            return handler(args, settings)
-        except DatabaseUnavailable as error:
-            print(f"database unavailable: {error} (is it running and migrated?)", file=sys.stderr)
-        except RulesError as error:
-            print(f"configuration error: {error}", file=sys.stderr)
-        except LeadError as error:
-            print(f"error: {error}", file=sys.stderr)
-        return 1
-
-    return run
 
 
 def export_command(args, settings) -> int:

@@ -2,18 +2,24 @@
 
 The unit of work owns the transaction. ``add`` flushes so the caller gets the
 row id (the reference is derived from it) inside the same transaction.
+
+:class:`AbstractNotificationRepository` is the outbox as leads see it: the
+row that tells sales about a lead is written in the lead's transaction. Its
+table and implementation belong to hand-off, which drains it, so leads
+depend on this interface only and never import hand-off.
 """
 
 from __future__ import annotations
 
 import abc
-from typing import List, Sequence, Tuple
+from datetime import datetime
+from typing import Any, List, Sequence, Tuple
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from bot.leads.models import Lead, LeadItem, Notification
+from bot.leads.models import ERASED_PREFIX, Lead, LeadItem, Transcript
 
 
 class AbstractLeadRepository(abc.ABC):
@@ -37,10 +43,30 @@ class AbstractLeadRepository(abc.ABC):
     def replace_items(self, lead: Lead, items: Sequence[Tuple[str, int]]) -> None: ...
 
     @abc.abstractmethod
-    def get_notification(self, reference: str, kind: str) -> Notification | None: ...
+    def with_email(self, address: str, for_update: bool = False) -> List[Lead]:
+        """Leads left with ``address`` (compared case-insensitively), oldest first."""
 
     @abc.abstractmethod
-    def add_notification(self, notification: Notification) -> None: ...
+    def unerased_created_before(self, cutoff: datetime, for_update: bool = False) -> List[Lead]:
+        """Leads created before ``cutoff`` whose personal data is still there, oldest first."""
+
+    @abc.abstractmethod
+    def delete_transcript(self, lead: Lead) -> None: ...
+
+
+class AbstractNotificationRepository(abc.ABC):
+    """Outbox rows, keyed by (reference, kind); hand-off implements it."""
+
+    @abc.abstractmethod
+    def get(self, reference: str, kind: str) -> Any | None: ...
+
+    @abc.abstractmethod
+    def add(self, lead_reference: str, kind: str, **values: Any) -> Any:
+        """Queue a new row with these column values and return it."""
+
+    @abc.abstractmethod
+    def for_reference(self, reference: str, kind: str | None = None) -> List[Any]:
+        """Every row of ``reference`` (of one ``kind``, if given), for erasure."""
 
 
 class SqlAlchemyLeadRepository(AbstractLeadRepository):
@@ -85,11 +111,26 @@ class SqlAlchemyLeadRepository(AbstractLeadRepository):
         set_committed_value(lead, "items", [])
         lead.items.extend(LeadItem(product=p, quantity=q) for p, q in items)
 
-    def get_notification(self, reference: str, kind: str) -> Notification | None:
-        query = select(Notification).where(
-            Notification.lead_reference == reference, Notification.kind == kind
-        )
-        return self.session.execute(query).scalars().first()
+    def with_email(self, address: str, for_update: bool = False) -> List[Lead]:
+        return self._all(select(Lead).where(func.lower(Lead.email) == address), for_update)
 
-    def add_notification(self, notification: Notification) -> None:
-        self.session.add(notification)
+    def unerased_created_before(self, cutoff: datetime, for_update: bool = False) -> List[Lead]:
+        query = select(Lead).where(
+            Lead.created_at < cutoff, Lead.conversation_id.notlike(ERASED_PREFIX + "%")
+        )
+        return self._all(query, for_update)
+
+    def _all(self, query, for_update: bool) -> List[Lead]:
+        """Whole leads (items, consents, history), as erasure rewrites and re-exports them."""
+        query = query.options(selectinload(Lead.items), selectinload(Lead.consents),
+                              selectinload(Lead.history)).order_by(Lead.id)  # fmt: skip
+        if for_update:
+            query = query.with_for_update()
+        return list(self.session.execute(query).scalars())
+
+    def delete_transcript(self, lead: Lead) -> None:
+        self.session.execute(
+            delete(Transcript)
+            .where(Transcript.lead_id == lead.id)
+            .execution_options(synchronize_session=False)
+        )

@@ -10,21 +10,19 @@ from datetime import datetime
 from typing import Any, Dict, List
 
 from bot.db.base import utcnow
-from bot.leads.errors import InvalidStatusChange, LeadNotFound, WriteConflict
+from bot.leads.errors import InvalidStatusChange, LeadNotFound
 from bot.leads.models import (
     LEAD_STATUSES,
     Consent,
     Lead,
     LeadItem,
-    Notification,
     StatusHistory,
     Transcript,
 )
 from bot.leads.records import lead_details, lead_record
 from bot.leads.submission import TEXT_FIELDS, LeadReceipt, LeadSubmission, clean_submission
-from bot.leads.unit_of_work import AbstractUnitOfWork
+from bot.leads.unit_of_work import AbstractUnitOfWork, retry_on_conflict
 
-SUBMIT_ATTEMPTS = 3
 LEAD_SUBMITTED = "lead_submitted"
 LEAD_UPDATED = "lead_updated"
 
@@ -43,13 +41,7 @@ def submit_lead(uow: AbstractUnitOfWork, submission: LeadSubmission) -> LeadRece
     rolled back and the next attempt finds the lead and updates it.
     """
     submission = clean_submission(submission)
-    for attempt in range(1, SUBMIT_ATTEMPTS + 1):
-        try:
-            return _save(uow, submission)
-        except WriteConflict:
-            if attempt == SUBMIT_ATTEMPTS:
-                raise
-    raise AssertionError("unreachable")
+    return retry_on_conflict(lambda: _save(uow, submission))
 
 
 def _save(uow: AbstractUnitOfWork, submission: LeadSubmission) -> LeadReceipt:
@@ -117,27 +109,23 @@ def _enqueue_notification(uow: AbstractUnitOfWork, lead: Lead, created: bool, no
     """Tell sales once per lead; a resubmission refreshes what is still unsent."""
     # Built first: reading lazy relationships autoflushes, and an outbox row
     # without its payload must never reach the database.
-    payload = lead_record(lead)
+    due_now = dict(payload=lead_record(lead), status="pending", attempts=0,
+                   next_attempt_at=now, last_error=None, updated_at=now)  # fmt: skip
     notification = None if created else _notification_to_refresh(uow, lead.reference)
-    is_new = notification is None
-    if is_new:
+    if notification is None:
         kind = LEAD_SUBMITTED if created else LEAD_UPDATED
-        notification = Notification(lead_reference=lead.reference, kind=kind, created_at=now)
-    notification.payload = payload
-    notification.status = "pending"
-    notification.attempts = 0
-    notification.next_attempt_at = now
-    notification.last_error = None
-    notification.updated_at = now
-    if is_new:
-        uow.leads.add_notification(notification)
+        uow.notifications.add(lead.reference, kind, created_at=now, **due_now)
+        return
+    for name, value in due_now.items():
+        setattr(notification, name, value)
 
 
-def _notification_to_refresh(uow: AbstractUnitOfWork, reference: str) -> Notification | None:
-    submitted = uow.leads.get_notification(reference, LEAD_SUBMITTED)
+def _notification_to_refresh(uow: AbstractUnitOfWork, reference: str):
+    """The outbox row a resubmission refreshes, or None: a new ``lead_updated`` is due."""
+    submitted = uow.notifications.get(reference, LEAD_SUBMITTED)
     if submitted is not None and submitted.status == "pending":
         return submitted  # not sent yet: send the latest details once
-    return uow.leads.get_notification(reference, LEAD_UPDATED)
+    return uow.notifications.get(reference, LEAD_UPDATED)
 
 
 def change_status(

@@ -25,7 +25,10 @@ MAX_NOTES = 20_000
 MAX_MESSAGE = 20_000
 MAX_CONSENT = 5_000
 MAX_PRODUCT = 100
-MAX_QUANTITY = 10_000_000
+# Per product and enquiry, for the form and for what is stored alike. Well above a
+# real order of rollers or massagers for a clinic, spa or distributor: more is a
+# slip ("1000000" for "1000") or a volume deal, which the form leaves to sales.
+MAX_QUANTITY = 100_000
 
 _CHECKS = TextChecks(InvalidSubmission, shorten=True)
 

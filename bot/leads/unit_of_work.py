@@ -1,35 +1,28 @@
 """One database transaction per service call: ``with uow: ...; uow.commit()``.
 
-Leaving the block without ``commit()`` rolls back. Driver errors are turned
-into domain errors here, the only place that knows about SQLAlchemy's:
-a unique violation becomes :class:`WriteConflict` (the service retries it as
-an update) and an unreachable database :class:`DatabaseUnavailable`.
+Leaving the block without ``commit()`` rolls back. This module is what the
+lead use cases need from a transaction: the leads, and the outbox that tells
+sales about them (``notifications``, written in the same transaction). The
+unit of work actually used, :class:`bot.db.unit_of_work.SqlAlchemyUnitOfWork`,
+also holds hand-off's repositories; it lives outside this package because the
+outbox table belongs to hand-off, which leads never import.
 """
 
 from __future__ import annotations
 
 import abc
-import logging
-from typing import Callable
+from typing import Callable, TypeVar
 
-from sqlalchemy.exc import (
-    DBAPIError,
-    IntegrityError,
-    OperationalError,
-    SQLAlchemyError,
-)
-from sqlalchemy.exc import TimeoutError as PoolTimeout
-from sqlalchemy.orm import Session, sessionmaker
+from bot.leads.errors import WriteConflict
+from bot.leads.repository import AbstractLeadRepository, AbstractNotificationRepository
 
-from bot.db.engine import get_session_factory
-from bot.leads.errors import DatabaseUnavailable, WriteConflict
-from bot.leads.repository import AbstractLeadRepository, SqlAlchemyLeadRepository
-
-log = logging.getLogger(__name__)
+CONFLICT_ATTEMPTS = 3
+T = TypeVar("T")
 
 
 class AbstractUnitOfWork(abc.ABC):
     leads: AbstractLeadRepository
+    notifications: AbstractNotificationRepository
 
     def __enter__(self) -> AbstractUnitOfWork:
         return self
@@ -44,67 +37,17 @@ class AbstractUnitOfWork(abc.ABC):
     def rollback(self) -> None: ...
 
 
-class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
-    """A fresh session per ``with`` block, so one object can be reused for retries."""
+def retry_on_conflict(save: Callable[[], T], attempts: int = CONFLICT_ATTEMPTS) -> T:
+    """Run ``save`` (one unit of work) again when a unique constraint refused its insert.
 
-    def __init__(self, session_factory: sessionmaker) -> None:
-        self.session_factory = session_factory
-        self.session: Session | None = None
-
-    def __enter__(self) -> SqlAlchemyUnitOfWork:
-        self.session = self.session_factory()
-        self.leads = SqlAlchemyLeadRepository(self.session)
-        return self
-
-    def __exit__(self, exc_type, exc, traceback) -> None:
+    Saving "once per conversation" looks the row up first, but correctness
+    comes from the unique constraint: when a concurrent or retried write
+    inserted first, ours is rolled back and the next attempt finds that row
+    and updates it. The last attempt's :class:`WriteConflict` is raised.
+    """
+    for _ in range(attempts - 1):
         try:
-            self._close(exc_type, exc, traceback)
-        except SQLAlchemyError as cleanup_error:
-            if exc is None:
-                _translate(cleanup_error)
-                raise
-            # The error that got us here says more than failing to clean up after it.
-            log.warning("rollback after %r failed: %s", exc, cleanup_error)
-        _translate(exc)
-
-    def _close(self, exc_type, exc, traceback) -> None:
-        try:
-            super().__exit__(exc_type, exc, traceback)
-        finally:
-            self.session.close()
-            self.session = None
-
-    def commit(self) -> None:
-        self.session.commit()
-
-    def rollback(self) -> None:
-        self.session.rollback()
-
-
-def _translate(exc: BaseException | None) -> None:
-    if isinstance(exc, IntegrityError) and _is_unique_violation(exc):
-        raise WriteConflict(str(exc.orig)) from exc
-    if isinstance(exc, OperationalError) or _lost_connection(exc):
-        raise DatabaseUnavailable(str(getattr(exc, "orig", exc)).strip()) from exc
-
-
-def _lost_connection(exc: BaseException | None) -> bool:
-    """A connection dropped mid-transaction, or no pooled connection free in time."""
-    if isinstance(exc, PoolTimeout):
-        return True
-    return isinstance(exc, DBAPIError) and exc.connection_invalidated
-
-
-def _is_unique_violation(error: IntegrityError) -> bool:
-    if getattr(error.orig, "pgcode", None) == "23505":
-        return True
-    return "UNIQUE constraint failed" in str(error.orig)
-
-
-def unit_of_work_factory(database_url: str) -> Callable[[], SqlAlchemyUnitOfWork]:
-    """A callable making units of work on ``database_url``; no connection is opened yet."""
-
-    def make() -> SqlAlchemyUnitOfWork:
-        return SqlAlchemyUnitOfWork(get_session_factory(database_url))
-
-    return make
+            return save()
+        except WriteConflict:
+            pass
+    return save()

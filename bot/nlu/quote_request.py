@@ -17,7 +17,7 @@ from typing import Optional
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 
 from bot.knowledge import is_cure_claim
-from bot.knowledge.crisis import normalise
+from bot.knowledge.crisis import squash_message
 from bot.nlu.intents import IntentOverride
 
 QUOTE_INTENT = "request_quote"
@@ -48,7 +48,7 @@ def is_quote_request(text: str) -> bool:
     Not when it also asks massage for a cure ("I want to buy one to cure my
     back"): the health claim needs its answer first.
     """
-    return bool(_QUOTE.search(normalise(text or ""))) and not is_cure_claim(text)
+    return bool(_QUOTE.search(squash_message(text or ""))) and not is_cure_claim(text)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

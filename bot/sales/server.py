@@ -22,11 +22,11 @@ from typing import Callable, Dict, Iterable, Tuple
 from urllib.parse import parse_qs, urlsplit
 
 from bot.config import Settings
+from bot.db.unit_of_work import unit_of_work_factory
 from bot.handoff.channels import no_channel_warning
 from bot.http_serving import GuardedRequestHandler, LocalHTTPServer, serve_until_stopped
 from bot.leads.errors import DatabaseUnavailable, InvalidStatusChange, LeadNotFound
 from bot.leads.rules import Rules, RulesError, load_rules
-from bot.leads.unit_of_work import unit_of_work_factory
 from bot.sales import views
 from bot.sales.passwords import PasswordHashError, check_hash
 from bot.sales.redis_store import shared_store

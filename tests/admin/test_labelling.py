@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from bot.admin.examples import known_intents, normalise, read_examples
+from bot.admin.examples import example_key, known_intents, read_examples
 from bot.admin.labels import LABEL_LOG, LabelError, label
 from bot.cli import main
 from bot.knowledge import training_data_is_current
@@ -22,8 +22,9 @@ def _inserted(before: str, after: str) -> list:
     return [new[index]]
 
 
-def test_normalise_ignores_case_spacing_punctuation_and_entity_markup():
-    assert normalise("  How much is the [Foot Roller](product)?! ") == "how much is the foot roller"
+def test_example_keys_ignore_case_spacing_punctuation_and_entity_markup():
+    key = example_key("  How much is the [Foot Roller](product)?! ")
+    assert key == "how much is the foot roller"
 
 
 def test_label_appends_one_line_to_the_intents_block(project):

@@ -21,8 +21,8 @@ import sqlalchemy as sa
 import yaml
 
 from bot.config import PROJECT_ROOT, load_settings
+from bot.db.unit_of_work import unit_of_work_factory
 from bot.leads import services
-from bot.leads.unit_of_work import unit_of_work_factory
 from bot.training import ensure_model
 from tests.blind import buyers as buyer_play
 from tests.blind import judge

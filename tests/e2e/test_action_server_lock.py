@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot import processes
+from bot.db.unit_of_work import unit_of_work_factory
 from bot.leads import services
-from bot.leads.unit_of_work import unit_of_work_factory
 from bot.serving.action_auth import HEADER, action_server_token
 from tests.servers import free_port, stack_settings
 

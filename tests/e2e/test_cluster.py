@@ -38,9 +38,9 @@ import pytest
 
 from bot.admin.server import ServerReloadError, load_into_server
 from bot.config import PROJECT_ROOT
+from bot.db.unit_of_work import unit_of_work_factory
 from bot.leads import services
 from bot.leads.intake import fields as f
-from bot.leads.unit_of_work import unit_of_work_factory
 from bot.serving.load_balancer import find_nginx
 from bot.training import MODEL_PREFIX
 from tests.browser import chromium

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.db import get_session_factory
+from bot.handoff.models import HandoffRequest, Notification
 from bot.leads.intake import fields as f
-from bot.leads.models import HandoffRequest, Notification
 from tests.enquiry import ASK, Visitor
 
 pytestmark = pytest.mark.e2e

@@ -21,8 +21,8 @@ from sqlalchemy import select, text
 
 from bot import processes
 from bot.db import get_session_factory
+from bot.handoff.models import Notification
 from bot.leads import spool
-from bot.leads.models import Notification
 from tests.enquiry import REFERENCE, Visitor, up_to_the_summary
 from tests.servers import RunningStack, Stack, project_copy, stack_settings
 from tests.support.database import postgres_unreachable_reason

@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 import pytest
 
 from bot.config import load_settings
-from bot.db import dispose_engine, get_session_factory, upgrade
+from bot.db import get_session_factory
+from bot.db.unit_of_work import unit_of_work_factory
 from bot.leads.services import submit_lead
 from bot.leads.submission import LeadSubmission
-from bot.leads.unit_of_work import unit_of_work_factory
 from tests.handoff.receivers import SmtpServer, WebhookReceiver
-from tests.support.database import (
-    postgres_test_url,
-    postgres_unreachable_reason,
-    sqlite_url,
-    temporary_postgres_schema,
-)
+from tests.support.database import BACKENDS, migrated_database
+from tests.support.submissions import chat, lead_submission
 
 SECRET = "test-webhook-secret"
 HANDOFF_VARIABLES = (
@@ -27,33 +21,17 @@ HANDOFF_VARIABLES = (
 )  # fmt: skip
 
 
-def _sqlite(tmp_path):
-    url = sqlite_url(tmp_path / "var" / "leads.db")
-    upgrade(url)
-    return url
-
-
 @pytest.fixture
 def database_url(tmp_path):
     """A migrated SQLite file: most hand-off behaviour does not depend on the backend."""
-    url = _sqlite(tmp_path)
-    yield url
-    dispose_engine(url)
+    with migrated_database("sqlite", tmp_path) as url:
+        yield url
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(params=BACKENDS)
 def any_database_url(request, tmp_path):
     """Both backends, for the claim, whose SQL differs between them."""
-    if request.param == "sqlite":
-        url = _sqlite(tmp_path)
-        yield url
-        dispose_engine(url)
-        return
-    reason = postgres_unreachable_reason(postgres_test_url())
-    if reason:
-        pytest.skip(reason)
-    with temporary_postgres_schema(postgres_test_url()) as url:
-        upgrade(url)
+    with migrated_database(request.param, tmp_path) as url:
         yield url
 
 
@@ -68,6 +46,7 @@ def uow_factory(database_url):
 
 
 def make_submission(number: int = 1, **overrides) -> LeadSubmission:
+    """A clinic's enquiry, numbered so that several differ; with markup to be escaped."""
     values = dict(
         conversation_id=f"conv-{number}",
         buyer_type="healthcare",
@@ -75,20 +54,11 @@ def make_submission(number: int = 1, **overrides) -> LeadSubmission:
         organisation="Podology Clinic <b>Nord</b>",
         name=f"Ana Costa {number}",
         email=f"ana{number}@clinic.example",
-        phone="+44 20 7946 0000",
-        country="GB",
         timeline="ASAP please",
-        budget="5000 EUR",
-        notes="Please send a catalogue.",
-        consent_text="I agree that FootCare Supply may contact me about this enquiry.",
-        consent_given_at=datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc),
-        transcript=(
-            {"sender": "user", "text": "I need rollers for my clinic", "timestamp": 1.0},
-            {"sender": "bot", "text": "How many?", "timestamp": 2.0},
-        ),
+        transcript=chat(("user", "I need rollers for my clinic"), ("bot", "How many?")),
     )
     values.update(overrides)
-    return LeadSubmission(**values)
+    return lead_submission(**values)
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.config import PROJECT_ROOT
-from bot.leads.models import Notification
+from bot.handoff.models import Notification
 from tests.handoff.conftest import SECRET
 from tests.handoff.receivers import WebhookReceiver
 

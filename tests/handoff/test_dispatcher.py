@@ -14,8 +14,9 @@ from bot.db.base import utcnow
 from bot.handoff.backoff import Backoff
 from bot.handoff.channels import ChannelConfigError, build_channels
 from bot.handoff.dispatcher import Dispatcher
+from bot.handoff.models import Notification
 from bot.handoff.outbox import Outbox
-from bot.leads.models import Lead, Notification
+from bot.leads.models import Lead
 from bot.leads.rules import DEFAULT_RULES_FILE, load_rules
 from tests.handoff.conftest import SECRET
 from tests.handoff.receivers import WebhookReceiver
@@ -24,9 +25,9 @@ NO_WAIT = Backoff(base=timedelta(0))  # retries due at once, so one pass shows t
 
 
 @pytest.fixture
-def dispatcher_for(session_factory, uow_factory):
+def dispatcher_for(uow_factory):
     def build(settings, max_attempts=8, backoff=NO_WAIT, clock=utcnow) -> Dispatcher:
-        return Dispatcher(uow_factory, Outbox(session_factory), build_channels(settings),
+        return Dispatcher(uow_factory, Outbox(uow_factory), build_channels(settings),
                           load_rules(settings.handoff_rules), max_attempts, backoff,
                           clock=clock)  # fmt: skip
 
@@ -126,7 +127,7 @@ def test_email_reaches_the_team_with_text_and_html_parts(
     assert message["Reply-To"].addresses[0].addr_spec == "zoe@clinic.example"
     text = message.get_body(("plain",)).get_content()
     markup = message.get_body(("html",)).get_content()
-    assert "foot_roller x 40" in text and "user: I need rollers for my clinic" in text
+    assert "foot_roller x 40" in text and "visitor: I need rollers for my clinic" in text
     assert "Zoë &lt;script&gt;" in markup and "<script>" not in markup
 
 

@@ -21,9 +21,9 @@ import pytest
 
 from bot.config import PROJECT_ROOT
 from bot.db import current_revision, dispose_engine, head_revision
+from bot.db.unit_of_work import unit_of_work_factory
 from bot.leads import spool
 from bot.leads.services import submit_lead
-from bot.leads.unit_of_work import unit_of_work_factory
 from tests.handoff.conftest import SECRET, make_submission
 from tests.handoff.outages import SqliteSwitch, TcpSwitch
 from tests.support.database import (

@@ -16,8 +16,8 @@ from bot.handoff.channels import build_channels
 from bot.handoff.dispatcher import Dispatcher
 from bot.handoff.hours import load_hours
 from bot.handoff.human import HandoffSubmission, request_handoff
+from bot.handoff.models import HandoffRequest, Notification
 from bot.handoff.outbox import Outbox
-from bot.leads.models import HandoffRequest, Notification
 from bot.leads.rules import load_rules
 from tests.handoff.conftest import SECRET
 from tests.handoff.receivers import WebhookReceiver
@@ -26,9 +26,9 @@ NO_WAIT = Backoff(base=timedelta(0))
 
 
 @pytest.fixture
-def dispatcher_for(session_factory, uow_factory):
+def dispatcher_for(uow_factory):
     def build(settings, max_attempts=8) -> Dispatcher:
-        return Dispatcher(uow_factory, Outbox(session_factory), build_channels(settings),
+        return Dispatcher(uow_factory, Outbox(uow_factory), build_channels(settings),
                           load_rules(settings.handoff_rules), max_attempts, NO_WAIT)  # fmt: skip
 
     return build

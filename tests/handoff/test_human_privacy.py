@@ -9,7 +9,7 @@ from sqlalchemy import select
 from bot.handoff.hours import load_hours
 from bot.handoff.human import HandoffSubmission, get_request, open_requests, request_handoff
 from bot.handoff.human.privacy import ERASED_NOTE, forget_requests, purge_requests
-from bot.leads.models import Notification
+from bot.handoff.models import Notification
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=timezone.utc)
 
@@ -31,7 +31,7 @@ def _notification(session_factory, reference):
 def test_forget_erases_the_requests_of_an_address(uow_factory, session_factory):
     forgotten = _ask(uow_factory, "conv-1", "Ana@Clinic.example")
     kept = _ask(uow_factory, "conv-2", "bo@clinic.example")
-    assert forget_requests(session_factory, "ana@clinic.EXAMPLE") == [forgotten]
+    assert forget_requests(uow_factory(), "ana@clinic.EXAMPLE") == [forgotten]
     request = get_request(uow_factory(), forgotten)
     erased = [request[k] for k in ("name", "email", "phone", "reason", "transcript")]
     assert erased == [None, None, None, None, []]
@@ -49,9 +49,9 @@ def test_purge_erases_old_requests_only_and_has_a_dry_run(uow_factory, session_f
     old = _ask(uow_factory, "conv-1", "a@x.example", now=NOW - timedelta(days=200))
     recent = _ask(uow_factory, "conv-2", "b@x.example")
     cutoff = NOW - timedelta(days=180)
-    assert purge_requests(session_factory, cutoff, dry_run=True) == [old]
+    assert purge_requests(uow_factory(), cutoff, dry_run=True) == [old]
     assert get_request(uow_factory(), old)["email"] == "a@x.example"
-    assert purge_requests(session_factory, cutoff) == [old]
-    assert purge_requests(session_factory, cutoff) == []  # already erased
+    assert purge_requests(uow_factory(), cutoff) == [old]
+    assert purge_requests(uow_factory(), cutoff) == []  # already erased
     assert get_request(uow_factory(), old)["email"] is None
     assert get_request(uow_factory(), recent)["email"] == "b@x.example"

@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.db import get_engine, get_session_factory
+from bot.db.unit_of_work import SqlAlchemyUnitOfWork, unit_of_work_factory
 from bot.handoff.hours import load_hours
 from bot.handoff.human import (
     HANDOFF_KIND,
@@ -22,8 +23,7 @@ from bot.handoff.human import (
     open_requests,
     request_handoff,
 )
-from bot.leads.models import HandoffRequest, Notification
-from bot.leads.unit_of_work import SqlAlchemyUnitOfWork, unit_of_work_factory
+from bot.handoff.models import HandoffRequest, Notification
 
 HOURS = load_hours()
 TUESDAY_MORNING = datetime(2026, 11, 24, 10, 0, tzinfo=timezone.utc)
@@ -121,15 +121,9 @@ class BrokenOutboxUnitOfWork(SqlAlchemyUnitOfWork):
 
     def __enter__(self):
         super().__enter__()
-        add = self.leads.add_notification
-        self.leads.add_notification = lambda n: add(_with(n, status="bogus"))
+        add = self.notifications.add
+        self.notifications.add = lambda *key, **values: add(*key, **{**values, "status": "bogus"})
         return self
-
-
-def _with(notification, **values):
-    for name, value in values.items():
-        setattr(notification, name, value)
-    return notification
 
 
 def test_no_request_is_stored_without_its_notification(any_database_url):

@@ -13,10 +13,10 @@ from sqlalchemy import select
 
 from bot.db import get_session_factory
 from bot.db.base import utcnow
+from bot.db.unit_of_work import unit_of_work_factory
+from bot.handoff.models import Notification
 from bot.handoff.outbox import Outbox
-from bot.leads.models import Notification
 from bot.leads.services import submit_lead
-from bot.leads.unit_of_work import unit_of_work_factory
 from tests.handoff.conftest import make_submission
 
 LEASE = timedelta(minutes=2)
@@ -36,7 +36,7 @@ def test_concurrent_dispatchers_never_claim_the_same_notification(any_database_u
     references = _store(any_database_url, 12)
 
     def claim_all(_):
-        outbox = Outbox(get_session_factory(any_database_url))
+        outbox = Outbox(unit_of_work_factory(any_database_url))
         claimed = []
         while (claim := outbox.claim(LEASE)) is not None:
             claimed.append(claim.lead_reference)
@@ -50,7 +50,7 @@ def test_concurrent_dispatchers_never_claim_the_same_notification(any_database_u
 
 def test_an_unfinished_claim_is_due_again_when_its_lease_ends(any_database_url):
     (reference,) = _store(any_database_url, 1)
-    outbox = Outbox(get_session_factory(any_database_url))
+    outbox = Outbox(unit_of_work_factory(any_database_url))
     first = outbox.claim(LEASE)
     assert first.lead_reference == reference and first.attempts == 1
     assert outbox.claim(LEASE) is None  # leased: nobody else takes it
@@ -63,7 +63,7 @@ def test_an_unfinished_claim_is_due_again_when_its_lease_ends(any_database_url):
 
 def test_dead_notifications_are_listed_and_requeued(database_url):
     (reference,) = _store(database_url, 1)
-    outbox = Outbox(get_session_factory(database_url))
+    outbox = Outbox(unit_of_work_factory(database_url))
     assert outbox.dead(outbox.claim(LEASE), "webhook: HTTP 500")
     assert outbox.undelivered()[0]["status"] == "dead"
     assert outbox.counts() == {"dead": 1}
@@ -75,7 +75,7 @@ def test_dead_notifications_are_listed_and_requeued(database_url):
 
 def test_a_resubmission_mid_delivery_invalidates_the_old_claim(any_database_url):
     (reference,) = _store(any_database_url, 1)
-    outbox = Outbox(get_session_factory(any_database_url))
+    outbox = Outbox(unit_of_work_factory(any_database_url))
     stale = outbox.claim(LEASE)
     uow_factory = unit_of_work_factory(any_database_url)
     submit_lead(uow_factory(), make_submission(0, items=(("foot_roller", 500),)))

@@ -9,8 +9,9 @@ from sqlalchemy import func, select, update
 
 from bot.cli import main
 from bot.db.base import utcnow
+from bot.handoff.models import Notification
 from bot.leads.errors import LeadNotFound
-from bot.leads.models import Lead, LeadItem, Notification, Transcript
+from bot.leads.models import Lead, LeadItem, Transcript
 from bot.leads.services import change_status, get_lead
 
 

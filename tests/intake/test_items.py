@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from bot.leads.errors import InvalidSubmission
 from bot.leads.intake import InvalidAnswer
 from bot.leads.intake.items import MissingQuantity, parse_items
 from bot.leads.intake.numbers import tokens
+from bot.leads.submission import MAX_QUANTITY, LeadSubmission, clean_submission
 
 
 @pytest.mark.parametrize(
@@ -86,3 +88,20 @@ def test_number_words_fold_into_integers():
 )  # fmt: skip
 def test_each_and_casual_product_names(kb, text, pending, expected):
     assert parse_items(kb, text, pending) == expected
+
+
+def _stored_items(items):
+    submission = LeadSubmission("visitor-1", "reseller", items=[tuple(item) for item in items])
+    return clean_submission(submission).items
+
+
+def test_every_quantity_the_form_accepts_can_be_stored(kb):
+    items = parse_items(kb, f"{MAX_QUANTITY} rollers")
+    assert _stored_items(items) == (("foot_roller", MAX_QUANTITY),)
+
+
+def test_above_the_limit_the_visitor_is_pointed_to_sales_and_nothing_is_stored(kb):
+    with pytest.raises(InvalidAnswer, match="smaller number.*sales team"):
+        parse_items(kb, f"{MAX_QUANTITY + 1} rollers")
+    with pytest.raises(InvalidSubmission, match="between 1 and"):
+        _stored_items([["foot_roller", MAX_QUANTITY + 1]])

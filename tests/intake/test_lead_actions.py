@@ -14,9 +14,9 @@ from actions.lead_form import ActionAskConsent, ActionStartLead, ValidateLeadFor
 from actions.lead_interruptions import ActionCancelLead
 from actions.lead_submit import ActionSubmitLead
 from bot.db import dispose_engine, get_engine, upgrade
+from bot.db.unit_of_work import unit_of_work_factory
 from bot.leads import services, spool
 from bot.leads.intake import fields as f
-from bot.leads.unit_of_work import unit_of_work_factory
 from tests.intake.conftest import NOW
 from tests.intake.test_form import FILLED
 from tests.support.database import sqlite_url

@@ -1,10 +1,12 @@
-"""Product lookup tolerates case, plurals, typos and casual names."""
+"""The product resolver tolerates case, plurals, typos and casual names, and
+resolves descriptions and "it" the same way for every caller."""
 
 from __future__ import annotations
 
 import pytest
 
 from bot.knowledge import UnknownEntryError, find_product, get_product, mentioned_products
+from bot.knowledge.lookup import find_names, meant_product, named_products
 
 
 @pytest.mark.parametrize(
@@ -49,3 +51,46 @@ def test_mentioned_products_prefers_longest_name_in_order(kb):
 def test_mentioned_products_ignores_repeats_and_unrelated_text(kb):
     assert [p.id for p in mentioned_products(kb, "roller, roller, rollers!")] == ["foot_roller"]
     assert mentioned_products(kb, "what is the weather like") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("3 leg machines and 12 foot rollers", ["whole_leg_massager", "foot_roller"]),
+        ("I want the glute massagers", ["leg_and_butt_massager"]),
+        ("10 butt ones", ["leg_and_butt_massager"]),
+        ("a Leg & Butt Massager, please", ["leg_and_butt_massager"]),
+    ],
+)
+def test_mentioned_products_reads_plurals_of_any_name(kb, text, expected):
+    assert [p.id for p in mentioned_products(kb, text)] == expected
+
+
+def test_find_names_gives_places_and_a_number_ends_a_name(kb):
+    found = find_names(kb, ["20", "whole", "leg", "massagers", "and", "roller", 1])
+    assert [(m.start, m.end, m.product.id) for m in found] == [
+        (1, 4, "whole_leg_massager"),
+        (5, 6, "foot_roller"),  # not "roller one": tokens() made "one" a number
+    ]
+
+
+def test_named_products_take_entities_first_even_misspelt_then_the_text(kb):
+    named = named_products(kb, "is the roller like the calf one?", ["calf massger", None, "sauna"])
+    assert [p.id for p in named] == ["deep_calf_massager", "foot_roller"]
+
+
+@pytest.mark.parametrize(
+    ("text", "discussed", "expected"),
+    [
+        ("tell me about the roller", "whole_leg_massager", "foot_roller"),
+        ("anything for tight calves?", "foot_roller", "deep_calf_massager"),
+        ("is it good for a spa?", "whole_leg_massager", "whole_leg_massager"),
+        ("is it good for a spa?", "no_such_product", None),
+        ("is it good for a spa?", None, None),
+    ],
+)
+def test_meant_product_is_named_then_described_then_the_one_discussed(
+    kb, text, discussed, expected
+):
+    product = meant_product(kb, text, discussed=discussed)
+    assert (product.id if product else None) == expected

@@ -1,15 +1,16 @@
-"""In-memory repository and unit of work for fast service tests without a database."""
+"""In-memory repositories and unit of work for fast service tests without a database."""
+
+from types import SimpleNamespace
 
 from bot.leads.errors import WriteConflict
-from bot.leads.models import LeadItem
-from bot.leads.repository import AbstractLeadRepository
+from bot.leads.models import ERASED_PREFIX, LeadItem
+from bot.leads.repository import AbstractLeadRepository, AbstractNotificationRepository
 from bot.leads.unit_of_work import AbstractUnitOfWork
 
 
 class FakeLeadRepository(AbstractLeadRepository):
     def __init__(self):
         self.leads = []
-        self.notifications = []
         self.conflicts_to_raise = 0  # simulate a concurrent insert winning the race
 
     def add(self, lead):
@@ -32,19 +33,38 @@ class FakeLeadRepository(AbstractLeadRepository):
     def replace_items(self, lead, items):
         lead.items = [LeadItem(product=p, quantity=q) for p, q in items]
 
-    def get_notification(self, reference, kind):
-        return next(
-            (n for n in self.notifications if (n.lead_reference, n.kind) == (reference, kind)),
-            None,
-        )
+    def with_email(self, address, for_update=False):
+        return [lead for lead in self.leads if (lead.email or "").lower() == address]
 
-    def add_notification(self, notification):
-        self.notifications.append(notification)
+    def unerased_created_before(self, cutoff, for_update=False):
+        return [lead for lead in self.leads if lead.created_at < cutoff
+                and not lead.conversation_id.startswith(ERASED_PREFIX)]  # fmt: skip
+
+    def delete_transcript(self, lead):
+        lead.transcript = None
+
+
+class FakeNotificationRepository(AbstractNotificationRepository):
+    def __init__(self):
+        self.rows = []
+
+    def get(self, reference, kind):
+        return next((n for n in self.rows if (n.lead_reference, n.kind) == (reference, kind)), None)
+
+    def add(self, lead_reference, kind, **values):
+        notification = SimpleNamespace(lead_reference=lead_reference, kind=kind, **values)
+        self.rows.append(notification)
+        return notification
+
+    def for_reference(self, reference, kind=None):
+        return [n for n in self.rows
+                if n.lead_reference == reference and kind in (None, n.kind)]  # fmt: skip
 
 
 class FakeUnitOfWork(AbstractUnitOfWork):
     def __init__(self):
         self.leads = FakeLeadRepository()
+        self.notifications = FakeNotificationRepository()
         self.commits = 0
         self.rollbacks = 0
 

@@ -9,7 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlalchemy import func, select
 
 from bot.db import get_engine
-from bot.leads.models import Lead, LeadItem, Notification
+from bot.handoff.models import Notification
+from bot.leads.models import Lead, LeadItem
 from bot.leads.services import get_lead, submit_lead
 
 THREADS = 8

@@ -9,11 +9,11 @@ import json
 
 import pytest
 
+from bot.db.unit_of_work import unit_of_work_factory
 from bot.leads import spool
 from bot.leads.durable import QUEUED, SAVED, replay_spool, submit_lead_durably
 from bot.leads.errors import InvalidSubmission
 from bot.leads.services import export_leads, submit_lead
-from bot.leads.unit_of_work import unit_of_work_factory
 from tests.servers import free_port
 from tests.support.database import sqlite_url
 

@@ -13,11 +13,11 @@ import pytest
 
 from bot.cli import main
 from bot.db import dispose_engine, upgrade
+from bot.db.unit_of_work import unit_of_work_factory
 from bot.leads import spool
 from bot.leads.records import EXPORT_FIELDS
 from bot.leads.services import change_status, submit_lead
 from bot.leads.submission import MAX_NOTES
-from bot.leads.unit_of_work import unit_of_work_factory
 from tests.servers import free_port
 from tests.support.database import sqlite_url
 

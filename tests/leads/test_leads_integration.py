@@ -7,10 +7,11 @@ from sqlalchemy import func, insert, inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.db import get_engine, get_session_factory
+from bot.db.unit_of_work import SqlAlchemyUnitOfWork
+from bot.handoff.models import Notification
 from bot.leads import services
-from bot.leads.models import Lead, Notification
+from bot.leads.models import Lead
 from bot.leads.records import EXPORT_FIELDS
-from bot.leads.unit_of_work import SqlAlchemyUnitOfWork
 
 NASTY = {
     "organisation": "<script>alert('x')</script><b>Spa</b>",
@@ -76,11 +77,11 @@ def test_resubmission_keeps_reference_and_replaces_items(
 def test_update_after_delivery_queues_an_update_notification(uow_factory, make_submission):
     reference = services.submit_lead(uow_factory(), make_submission()).reference
     with uow_factory() as uow:
-        uow.leads.get_notification(reference, "lead_submitted").status = "delivered"
+        uow.notifications.get(reference, "lead_submitted").status = "delivered"
         uow.commit()
     services.submit_lead(uow_factory(), make_submission(budget="9000 EUR"))
     with uow_factory() as uow:
-        update = uow.leads.get_notification(reference, "lead_updated")
+        update = uow.notifications.get(reference, "lead_updated")
         assert (update.status, update.payload["budget"]) == ("pending", "9000 EUR")
 
 

@@ -20,15 +20,15 @@ import redis
 from sqlalchemy import text
 
 from bot.cli import main
-from bot.db import dispose_engine, get_engine, upgrade
+from bot.db import get_engine
+from bot.db.unit_of_work import unit_of_work_factory
 from bot.leads import redis_spool, spool
 from bot.leads.durable import QUEUED, SAVED, replay_spool, submit_lead_durably
 from bot.leads.redis_spool import RedisLocation, RedisSpool, shared_spool
 from bot.leads.services import export_leads, list_leads
 from bot.leads.submission import clean_submission
-from bot.leads.unit_of_work import unit_of_work_factory
 from tests.servers import free_port
-from tests.support.database import sqlite_url
+from tests.support.database import migrated_database, sqlite_url
 
 pytestmark = pytest.mark.redis
 
@@ -55,10 +55,8 @@ class Host:
 @pytest.fixture
 def database_url(tmp_path):
     """A migrated SQLite file: where the spool is kept does not depend on the database."""
-    url = sqlite_url(tmp_path / "var" / "leads.db")
-    upgrade(url)
-    yield url
-    dispose_engine(url)
+    with migrated_database("sqlite", tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

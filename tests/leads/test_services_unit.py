@@ -27,7 +27,7 @@ def test_first_submission_creates_lead_with_reference(uow, make_submission):
         ("deep_calf_massager", 5),
     ]
     assert [(h.from_status, h.to_status) for h in lead.history] == [(None, "new")]
-    (notification,) = uow.leads.notifications
+    (notification,) = uow.notifications.rows
     assert notification.kind == "lead_submitted"
     assert notification.payload["reference"] == receipt.reference
 
@@ -39,7 +39,7 @@ def test_resubmission_updates_the_same_lead(uow, make_submission):
     (lead,) = uow.leads.leads
     assert lead.name == "Ana C."
     assert [(i.product, i.quantity) for i in lead.items] == [("foot_spa_bath", 2)]
-    (notification,) = uow.leads.notifications  # still unsent: refreshed, not duplicated
+    (notification,) = uow.notifications.rows  # still unsent: refreshed, not duplicated
     assert notification.payload["name"] == "Ana C."
 
 

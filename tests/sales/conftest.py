@@ -14,20 +14,20 @@ import pytest
 from sqlalchemy import update
 
 from bot.config import Settings, load_settings
-from bot.db import dispose_engine, get_session_factory, upgrade
-from bot.leads.intake.handover import transcript
+from bot.db import get_session_factory
+from bot.db.unit_of_work import unit_of_work_factory
 from bot.leads.models import Lead
 from bot.leads.services import submit_lead
 from bot.leads.submission import LeadSubmission
-from bot.leads.unit_of_work import unit_of_work_factory
 from bot.sales.passwords import hash_password
 from bot.sales.server import InboxServer, make_server
-from tests.sales.support import InboxClient, running
-from tests.support.database import sqlite_url
+from tests.sales.support import InboxClient
+from tests.support.database import migrated_database
+from tests.support.submissions import chat, lead_submission
+from tests.support.threads import running
 
 PASSWORD = "Sole-Care 2026!"
 ATTACK = "<script>alert('x')</script>"
-CONSENT = "I agree that SoleCare Supply may contact me about this enquiry."
 OLD_LEAD_CREATED = datetime(2025, 1, 10, 9, 30, tzinfo=timezone.utc)
 _CHAT = [
     ("user", "Hi, we need foot rollers for our spa"),
@@ -35,11 +35,7 @@ _CHAT = [
     ("user", "About 20 rollers and 5 calf massagers"),
     ("bot", "Thanks! Your reference is on its way."),
 ]
-# As the lead action stores it: Rasa's events through the product's own transcript code.
-TRANSCRIPT = tuple(transcript(
-    {"event": kind, "text": text, "timestamp": 1772366400.0 + 20 * i}
-    for i, (kind, text) in enumerate(_CHAT)
-))  # fmt: skip
+TRANSCRIPT = chat(*_CHAT)  # as the lead action stores it
 # Overrides of the default (hot spa) submission, by the role each lead plays in the tests.
 LEADS = {
     "old": dict(buyer_type="healthcare", name="Dr Lena Vogt", organisation="Praxis Vogt",
@@ -61,10 +57,8 @@ def password_hash() -> str:
 
 @pytest.fixture
 def database_url(tmp_path) -> Iterator[str]:
-    url = sqlite_url(tmp_path / "var" / "leads.db")
-    upgrade(url)
-    yield url
-    dispose_engine(url)
+    with migrated_database("sqlite", tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
@@ -80,24 +74,8 @@ def inbox_settings(database_url, password_hash, tmp_path) -> Settings:
 
 
 def submission(conversation_id: str, **overrides) -> LeadSubmission:
-    values = dict(
-        conversation_id=conversation_id,
-        buyer_type="spa_wellness",
-        items=(("foot_roller", 20), ("deep_calf_massager", 5)),
-        organisation="Serenity Spa Ltd",
-        name="Ana Costa",
-        email="ana@serenity.example",
-        phone="+44 20 7946 0000",
-        country="GB",
-        timeline="next quarter",
-        budget="5000 EUR",
-        notes="Please send a catalogue.",
-        consent_text=CONSENT,
-        consent_given_at=datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc),
-        transcript=TRANSCRIPT,
-    )
-    values.update(overrides)
-    return LeadSubmission(**values)
+    return lead_submission(**{"conversation_id": conversation_id, "transcript": TRANSCRIPT,
+                              **overrides})  # fmt: skip
 
 
 @pytest.fixture

@@ -6,28 +6,13 @@ Redirects are what the tests look at (login required, post-redirect-get), so
 
 from __future__ import annotations
 
-import contextlib
 import http.client
 import re
-import threading
 from dataclasses import dataclass, field
-from typing import Dict, Iterator, List, Tuple
+from typing import Dict, List, Tuple
 from urllib.parse import urlencode, urlsplit
 
 SESSION_COOKIE = "sales_inbox_session"
-
-
-@contextlib.contextmanager
-def running(server) -> Iterator:
-    """Serve ``server`` on a background thread for the duration of the block."""
-    worker = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    worker.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        worker.join(timeout=5)
 
 
 class ManualClock:

@@ -13,8 +13,9 @@ from bot.sales.server import COOKIE, DEVICE_COOKIE, InboxServer, make_server
 from bot.sales.throttle import LoginThrottle
 from tests.sales.conftest import PASSWORD
 from tests.sales.hostile import HOSTILE, send_raw
-from tests.sales.support import InboxClient, ManualClock, running
+from tests.sales.support import InboxClient, ManualClock
 from tests.support.database import sqlite_url
+from tests.support.threads import running
 
 OTHER_ADDRESS = "127.0.0.2"  # another client on this machine: all of 127/8 is loopback
 

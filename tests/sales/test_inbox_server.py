@@ -6,11 +6,12 @@ from dataclasses import replace
 
 import pytest
 
+from bot.db.unit_of_work import unit_of_work_factory
 from bot.leads.services import get_lead
-from bot.leads.unit_of_work import unit_of_work_factory
 from bot.sales.server import COOKIE, InboxConfigError, make_server
 from tests.sales.conftest import ATTACK, PASSWORD
-from tests.sales.support import InboxClient, running
+from tests.sales.support import InboxClient
+from tests.support.threads import running
 
 ESCAPED = "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;"
 

@@ -25,7 +25,8 @@ from bot.sales.server import make_server
 from bot.sales.sessions import Session
 from bot.sales.throttle import SharedLoginThrottle
 from tests.sales.conftest import PASSWORD
-from tests.sales.support import InboxClient, ManualClock, running
+from tests.sales.support import InboxClient, ManualClock
+from tests.support.threads import running
 
 pytestmark = pytest.mark.redis
 

@@ -15,10 +15,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.schema import CreateSchema, DropSchema
 
+from bot.db import upgrade
 from bot.db.engine import dispose_engine
 
 DEFAULT_TEST_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
@@ -59,3 +61,27 @@ def temporary_postgres_schema(base_url: str) -> Iterator[str]:
         with admin.begin() as connection:
             connection.execute(DropSchema(schema, cascade=True))
         admin.dispose()
+
+
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@contextmanager
+def migrated_database(backend: str, tmp_path: Path) -> Iterator[str]:
+    """A migrated, empty database of ``backend``: a SQLite file in ``tmp_path``, or a
+    throw-away PostgreSQL schema (the test is skipped when PostgreSQL is unreachable)."""
+    if backend == "sqlite":
+        url = sqlite_url(tmp_path / "var" / "leads.db")
+        upgrade(url)
+        try:
+            yield url
+        finally:
+            dispose_engine(url)
+        return
+    base = postgres_test_url()
+    reason = postgres_unreachable_reason(base)
+    if reason:
+        pytest.skip(reason)
+    with temporary_postgres_schema(base) as url:
+        upgrade(url)
+        yield url

@@ -14,7 +14,8 @@ import pytest
 from bot.config import Settings, load_settings
 from bot.web.server import WebServer, make_server
 from tests.servers import free_port
-from tests.web.support import Widget, running
+from tests.support.threads import running
+from tests.web.support import Widget
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 

@@ -2,25 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import threading
-from typing import Iterator
-
-from bot.web.server import WebServer
-
-
-@contextlib.contextmanager
-def running(server: WebServer) -> Iterator[WebServer]:
-    """Serve ``server`` on a background thread for the duration of the block."""
-    worker = threading.Thread(target=server.serve_forever, daemon=True)
-    worker.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        worker.join(timeout=5)
-
 
 class Widget:
     """What a visitor sees and does in the chat widget on a page."""

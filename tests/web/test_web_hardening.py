@@ -11,7 +11,7 @@ import pytest
 
 from bot.web.server import STATIC_DIR, StaticHandler, WebServer, make_server
 from tests.sales.hostile import HOSTILE, send_raw
-from tests.web.support import running
+from tests.support.threads import running
 
 # Text that would only appear if a file outside the static folder were served.
 OUTSIDE = [b"root:", b"def ", b"import ", b"[tool.pytest"]

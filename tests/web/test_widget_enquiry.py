@@ -11,9 +11,9 @@ from typing import Callable, List
 
 import pytest
 
+from bot.db.unit_of_work import unit_of_work_factory
 from bot.leads import services
 from bot.leads.intake import fields as f
-from bot.leads.unit_of_work import unit_of_work_factory
 from tests.enquiry import ASK, REFERENCE
 
 pytestmark = pytest.mark.browser

@@ -9,10 +9,10 @@ from __future__ import annotations
 import sys
 
 from bot.db.base import utcnow
+from bot.db.unit_of_work import unit_of_work_factory
 from bot.handoff.hours import expected_reply, load_hours, opening_summary
 from bot.handoff.human.request import HandoffError
 from bot.handoff.human.service import close_request, open_requests
-from bot.leads.unit_of_work import unit_of_work_factory
 
 
 def register_commands(commands, guarded) -> None:

@@ -24,8 +24,8 @@ from bot.handoff.channels.email import EmailChannel, compose, safe_header
 from bot.handoff.channels.slack import SlackChannel
 from bot.handoff.channels.webhook import WebhookChannel
 from bot.handoff.human.service import HANDOFF_KIND, get_request
+from bot.handoff.unit_of_work import AbstractUnitOfWork
 from bot.leads.rules import Route
-from bot.leads.unit_of_work import AbstractUnitOfWork
 
 _FIELDS = (("Name", "name"), ("E-mail", "email"), ("Phone", "phone"),
            ("Lead", "lead_reference"), ("Conversation", "conversation_id"),

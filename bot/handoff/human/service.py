@@ -1,18 +1,14 @@
 """Service functions of "talk to a person", each one unit of work.
 
 The request and its outbox notification are written in one transaction, so
-sales hears about every stored ask and about no unstored one. Uses the unit of
-work of :mod:`bot.leads` (one transaction for both tables) with a small
-repository of its own over the same session.
+sales hears about every stored ask and about no unstored one: both go through
+the unit of work's repositories (``uow.handoffs``, ``uow.notifications``).
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
 from typing import Any, Dict, List
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from bot.db.base import utcnow
 from bot.handoff.hours import BusinessHours, expected_reply
@@ -23,48 +19,12 @@ from bot.handoff.human.request import (
     InvalidHandoffRequest,
     clean_submission,
 )
-from bot.leads.errors import WriteConflict
-from bot.leads.models import HandoffRequest, Notification
+from bot.handoff.models import HandoffRequest
+from bot.handoff.unit_of_work import AbstractUnitOfWork
 from bot.leads.records import iso
-from bot.leads.unit_of_work import AbstractUnitOfWork
+from bot.leads.unit_of_work import retry_on_conflict
 
 HANDOFF_KIND = "handoff"  # notifications.kind; the row's lead_reference holds HO-...
-REQUEST_ATTEMPTS = 3
-
-
-class HandoffRepository:
-    """Hand-off requests in the unit of work's session; never commits."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def add(self, request: HandoffRequest) -> None:
-        self.session.add(request)
-        self.session.flush()  # the id, hence the reference, inside the transaction
-
-    def get(self, reference: str, for_update: bool = False) -> HandoffRequest | None:
-        return self._one(select(HandoffRequest).where(HandoffRequest.reference == reference),
-                         for_update)  # fmt: skip
-
-    def open_for_conversation(self, conversation_id: str) -> HandoffRequest | None:
-        query = select(HandoffRequest).where(
-            HandoffRequest.conversation_id == conversation_id, HandoffRequest.status == "open"
-        )
-        return self._one(query, for_update=True)
-
-    def list_open(self) -> List[HandoffRequest]:
-        query = select(HandoffRequest).where(HandoffRequest.status == "open")
-        return list(self.session.execute(query.order_by(HandoffRequest.id)).scalars())
-
-    def _one(self, query, for_update: bool) -> HandoffRequest | None:
-        if for_update:  # PostgreSQL row lock; SQLite serialises writers anyway
-            query = query.with_for_update()
-        return self.session.execute(query).scalars().first()
-
-
-def handoff_repository(uow: AbstractUnitOfWork) -> HandoffRepository:
-    """The repository of ``uow``: a fake's ``handoffs`` or one over its session."""
-    return getattr(uow, "handoffs", None) or HandoffRepository(uow.session)
 
 
 def format_reference(year: int, number: int) -> str:
@@ -89,26 +49,21 @@ def request_handoff(
     request = clean_submission(request)
     now = _aware(now)
     reply = expected_reply(now, hours)
-    for attempt in range(1, REQUEST_ATTEMPTS + 1):
-        try:
-            return _save(uow, request, now, reply)
-        except WriteConflict:
-            if attempt == REQUEST_ATTEMPTS:
-                raise
-    raise AssertionError("unreachable")
+    return retry_on_conflict(lambda: _save(uow, request, now, reply))
 
 
-def _save(uow, request: HandoffSubmission, now: datetime, reply: str) -> HandoffReceipt:
+def _save(
+    uow: AbstractUnitOfWork, request: HandoffSubmission, now: datetime, reply: str
+) -> HandoffReceipt:
     with uow:
-        repository = handoff_repository(uow)
-        row = repository.open_for_conversation(request.conversation_id)
+        row = uow.handoffs.open_for_conversation(request.conversation_id)
         created = row is None
         if created:
             row = HandoffRequest(conversation_id=request.conversation_id, status="open",
                                  transcript=[], created_at=now)  # fmt: skip
         _copy(row, request, now)
         if created:
-            repository.add(row)
+            uow.handoffs.add(row)
             row.reference = format_reference(now.astimezone(timezone.utc).year, row.id)
         _enqueue_notification(uow, row)
         receipt = HandoffReceipt(reference=row.reference, expected_reply=reply, created=created)
@@ -137,12 +92,11 @@ def _enqueue_notification(uow: AbstractUnitOfWork, row: HandoffRequest) -> None:
     """
     now = utcnow()  # the outbox runs on the real clock, whatever ``now`` the caller passed
     payload = handoff_record(row, transcript=False)
-    notification = uow.leads.get_notification(row.reference, HANDOFF_KIND)
+    notification = uow.notifications.get(row.reference, HANDOFF_KIND)
     if notification is None:
-        uow.leads.add_notification(Notification(
-            lead_reference=row.reference, kind=HANDOFF_KIND, payload=payload, status="pending",
-            attempts=0, next_attempt_at=now, created_at=now, updated_at=now,
-        ))  # fmt: skip
+        uow.notifications.add(row.reference, HANDOFF_KIND, payload=payload, status="pending",
+                              attempts=0, next_attempt_at=now, created_at=now,
+                              updated_at=now)  # fmt: skip
         return
     if notification.status == "delivered":
         return
@@ -177,7 +131,7 @@ def open_requests(uow: AbstractUnitOfWork) -> List[Dict[str, Any]]:
     """Every open request, oldest first, without transcripts."""
     with uow:
         return [handoff_record(row, transcript=False)
-                for row in handoff_repository(uow).list_open()]  # fmt: skip
+                for row in uow.handoffs.list_open()]  # fmt: skip
 
 
 def handoff_record(row: HandoffRequest, transcript: bool = True) -> Dict[str, Any]:
@@ -200,8 +154,8 @@ def handoff_record(row: HandoffRequest, transcript: bool = True) -> Dict[str, An
     return record
 
 
-def _existing(uow: AbstractUnitOfWork, reference: str, for_update: bool = False):
-    row = handoff_repository(uow).get(reference, for_update=for_update)
+def _existing(uow: AbstractUnitOfWork, reference: str, for_update: bool = False) -> HandoffRequest:
+    row = uow.handoffs.get(reference, for_update=for_update)
     if row is None:
         raise HandoffNotFound(f"no hand-off request with reference {reference!r}")
     return row

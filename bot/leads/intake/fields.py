@@ -61,8 +61,6 @@ CONSENT_TEXT = (
     "(or phone, if you gave one) about this enquiry? We use them for nothing else."
 )
 
-MAX_QUANTITY = 100_000
-
 FIELD_LABELS = {
     BUYER_TYPE: "buyer type",
     ITEMS: "products",

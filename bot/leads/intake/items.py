@@ -2,21 +2,21 @@
 
 "20 rollers and 5 calf massagers", "whole leg massager x 30", "a dozen rollers",
 a bare "25" when the visitor already named the product, or "one of each" for
-all the products they named. Product names are
-matched against the ids, names and aliases of ``data/knowledge/products.yml``.
+all the products they named. Which words name a product is the product
+resolver's call (:func:`bot.knowledge.find_names`); this module pairs the
+names with the numbers around them.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Dict, List, Sequence, Tuple
+from typing import List, Sequence, Set
 
-from bot.knowledge import Knowledge
-from bot.knowledge.lookup import normalise
+from bot.knowledge import Knowledge, find_names
 from bot.leads.intake.errors import InvalidAnswer
-from bot.leads.intake.fields import MAX_QUANTITY
 from bot.leads.intake.numbers import Token, is_number, tokens
+from bot.leads.submission import MAX_QUANTITY
 
 Items = List[List]  # [[product_id, quantity], ...]: JSON-safe, as kept in the slot
 
@@ -63,51 +63,28 @@ def product_name(kb: Knowledge, product_id: str) -> str:
     return next((p.name for p in kb.products if p.id == product_id), product_id)
 
 
-def _alias_index(kb: Knowledge) -> Dict[Tuple[str, ...], str]:
-    index: Dict[Tuple[str, ...], str] = {}
-    for product in kb.products:
-        for name in (product.id, product.name, *product.aliases):
-            words = tuple(normalise(name).split())
-            if not words:
-                continue
-            index.setdefault(words, product.id)
-            last = words[-1]
-            plural = last[:-1] if last.endswith("s") else last + "s"
-            index.setdefault(words[:-1] + (plural,), product.id)
-    return index
-
-
 def _scan(kb: Knowledge, text: str) -> List[tuple]:
     """Elements in order: ("num", value, next_word), ("prod", id, preceded_by_article),
     ("counted", value, noun) for a number of something we don't sell ("12 pharmacies")."""
-    index = _alias_index(kb)
-    longest = max(len(key) for key in index)
     toks = tokens(text)
-    elements: List[tuple] = []
-    i = 0
-    while i < len(toks):
-        tok = toks[i]
+    names = find_names(kb, toks)
+    starts = {match.start for match in names}
+    placed = [
+        (match.start, ("prod", match.product.id, _after_article(toks, match.start)))
+        for match in names
+    ]
+    for i, tok in enumerate(toks):
         if is_number(tok):
-            after = _words_after(toks, i)
-            kind = "counted" if _counts_something_else(index, toks, i) else "num"
-            elements.append((kind, tok, " ".join(after)))
-            i += 1
-            continue
-        for size in range(min(longest, len(toks) - i), 0, -1):
-            window = toks[i : i + size]
-            if all(isinstance(t, str) for t in window) and tuple(window) in index:
-                article = i > 0 and toks[i - 1] in ("a", "an")
-                elements.append(("prod", index[tuple(window)], article))
-                i += size
-                break
-        else:
-            i += 1
-    return elements
+            kind = "counted" if _counts_something_else(toks, i, starts) else "num"
+            placed.append((i, (kind, tok, " ".join(_words_after(toks, i)))))
+    return [element for _, element in sorted(placed, key=lambda item: item[0])]
 
 
-def _counts_something_else(
-    index: Dict[Tuple[str, ...], str], toks: Sequence[Token], i: int
-) -> bool:
+def _after_article(toks: Sequence[Token], i: int) -> bool:
+    return i > 0 and toks[i - 1] in ("a", "an")  # "a roller": one of it
+
+
+def _counts_something_else(toks: Sequence[Token], i: int, name_starts: Set[int]) -> bool:
     """Is the number at ``i`` followed by a plural noun that is no product ("12 pharmacies")?"""
     following = toks[i + 1] if i + 1 < len(toks) else None
     if not isinstance(following, str) or not following.endswith("s"):
@@ -116,7 +93,7 @@ def _counts_something_else(
         return False
     if any(stem in following for stem in ("massag", "roller", "machine", "device", "gadget")):
         return False  # "25 massagers": ours, even if not named exactly
-    return not any(key[0] == following for key in index)
+    return i + 1 not in name_starts
 
 
 def _words_after(toks: Sequence[Token], i: int) -> List[str]:

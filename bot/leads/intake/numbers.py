@@ -68,7 +68,8 @@ def _fold(words: List[str], start: int) -> tuple:
 
 def tokens(text: str) -> List[Token]:
     """Lower-case words and numbers of ``text``; "minus five" and "-5" become -5."""
-    words = _WORD.findall(text.lower())
+    # "&" is "and", as product names are compared (bot.knowledge.lookup.match_key).
+    words = _WORD.findall(text.lower().replace("&", " and "))
     result: List[Token] = []
     i, negative = 0, False
     while i < len(words):

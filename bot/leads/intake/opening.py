@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, Dict
 
-from bot.knowledge import Knowledge, described_product
+from bot.knowledge import Knowledge, meant_product
 from bot.leads.intake import answers
 from bot.leads.intake import fields as f
 from bot.leads.intake.errors import InvalidAnswer
@@ -39,8 +39,6 @@ def prefill(kb: Knowledge, text: str, discussed: str | None = None) -> Dict[str,
         found[f.ITEMS] = items
     elif pending:
         found[f.PENDING_PRODUCTS] = pending
-    elif described_product(kb, text):
-        found[f.PENDING_PRODUCTS] = [described_product(kb, text).id]
-    elif discussed and any(p.id == discussed for p in kb.products):
-        found[f.PENDING_PRODUCTS] = [discussed]
+    elif meant := meant_product(kb, text, discussed=discussed):
+        found[f.PENDING_PRODUCTS] = [meant.id]
     return found
