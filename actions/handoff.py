@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timezone
-from functools import lru_cache
-from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import wiring
 from actions.lead_form import ValidateLeadForm
-from actions.lead_submit import default_unit_of_work
-from bot.config import load_settings
-from bot.file_stamp import Stamp, stamp
-from bot.handoff.hours import DEFAULT_HOURS_FILE, BusinessHours, HoursError, load_hours
+from bot.handoff.hours import BusinessHours, HoursError
 from bot.handoff.human import HandoffError, HandoffSubmission, request_handoff
+from bot.handoff.human.replies import handoff_reason, receipt_text
 from bot.handoff.unit_of_work import AbstractUnitOfWork
 from bot.leads import intake
 from bot.leads.errors import LeadError
@@ -39,24 +36,13 @@ class ValidateHandoffForm(ValidateLeadForm):
         return [f.NAME, f.EMAIL]
 
 
-@lru_cache(maxsize=4)
-def _hours(path: Optional[Path], _stamp: Stamp) -> BusinessHours:
-    return load_hours(path)
-
-
-def default_hours() -> BusinessHours:
-    """Business hours as the file says now: an edit counts from the next request."""
-    path = load_settings().handoff_hours
-    return _hours(path, stamp(path or DEFAULT_HOURS_FILE))
-
-
 class ActionSubmitHandoff(Action):
     """Stores the request with the transcript, notifies sales, says when to expect a reply."""
 
     def __init__(
         self,
-        uow_factory: Callable[[], AbstractUnitOfWork] = default_unit_of_work,
-        hours: Callable[[], BusinessHours] = default_hours,
+        uow_factory: Callable[[], AbstractUnitOfWork] = wiring.unit_of_work,
+        hours: Callable[[], BusinessHours] = wiring.business_hours,
     ) -> None:
         self.uow_factory = uow_factory
         self.hours = hours
@@ -71,7 +57,7 @@ class ActionSubmitHandoff(Action):
             email=tracker.get_slot(f.EMAIL),
             phone=None if tracker.get_slot(f.PHONE) == f.SKIPPED else tracker.get_slot(f.PHONE),
             lead_reference=tracker.get_slot(f.REFERENCE),
-            reason=_reason(tracker),
+            reason=handoff_reason(tracker.events),
             transcript=intake.transcript(tracker.events),
         )
         try:
@@ -81,17 +67,5 @@ class ActionSubmitHandoff(Action):
             log.exception("could not hand over conversation %s", tracker.sender_id)
             dispatcher.utter_message(response=UTTER_HANDOFF_FAILED)
             return []
-        dispatcher.utter_message(
-            text=f"Thanks, {request.name}. I've passed our conversation to our sales team "
-            f"(reference {receipt.reference}). {receipt.expected_reply}"
-        )
+        dispatcher.utter_message(text=receipt_text(request.name, receipt))
         return [SlotSet(HANDOFF_REFERENCE, receipt.reference)]
-
-
-def _reason(tracker: Tracker) -> Optional[str]:
-    """The visitor's own words when asking for a person."""
-    for event in reversed(tracker.events):
-        parse = event.get("parse_data") or {}
-        if event.get("event") == "user" and parse.get("intent", {}).get("name") == "human_handoff":
-            return event.get("text")
-    return None

@@ -5,7 +5,7 @@ Thin adapters: the decisions live in :mod:`bot.leads.intake`.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Callable, Dict, List
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -13,34 +13,23 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge import PRODUCT_SLOT
-from actions.support import knowledge
+from actions.wiring import knowledge, utc_now
 from bot.knowledge import Knowledge
 from bot.leads import intake
 from bot.leads.intake import fields as f
+from bot.leads.intake import questions
 from bot.leads.intake.interruptions import is_question_for_the_team, reads_as_answer
-from bot.leads.intake.items import product_name, range_text
 
 REQUESTED_SLOT = "requested_slot"
-CONSENT_BUTTONS = [
-    {"title": "Yes, you may contact me", "payload": "Yes, you may contact me"},
-    {"title": "No", "payload": "No"},
-]
-CONFIRM_BUTTONS = [
-    {"title": "Submit", "payload": "Submit"},
-    {"title": "Change something", "payload": "Change something"},
-]
-
-NOTED_QUESTION = "I've added your question to the notes; our sales team will answer it."
 Events = List[Dict[str, Any]]
 UTTER_LEAD_INTRO = "utter_lead_intro"
 
 
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+class _FormAction:
+    """Built with the served knowledge base and a clock; tests hand in their own.
 
-
-class ValidateLeadForm(FormValidationAction):
-    """Checks every answer of ``lead_form``; applies corrections given at any question."""
+    Not an ``Action``, so the action server does not register it as one.
+    """
 
     def __init__(
         self,
@@ -49,6 +38,10 @@ class ValidateLeadForm(FormValidationAction):
     ) -> None:
         self.knowledge_loader = knowledge_loader
         self.clock = clock
+
+
+class ValidateLeadForm(_FormAction, FormValidationAction):
+    """Checks every answer of ``lead_form``; applies corrections given at any question."""
 
     def name(self) -> str:
         return "validate_lead_form"
@@ -63,7 +56,7 @@ class ValidateLeadForm(FormValidationAction):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if slot and slot not in tracker.slots_to_validate() and reads_as_answer(text, intent, slot):
             if is_question_for_the_team(text, slot):
-                dispatcher.utter_message(text=NOTED_QUESTION)
+                dispatcher.utter_message(text=questions.NOTED_QUESTION)
             return [SlotSet(slot, text)]
         return []
 
@@ -76,48 +69,25 @@ class ValidateLeadForm(FormValidationAction):
             dispatcher.utter_message(text=message)
         return step.updates
 
-    def validate_buyer_type(self, value, dispatcher, tracker, domain):
-        return self._check(f.BUYER_TYPE, value, dispatcher, tracker)
+    async def get_validation_events(self, dispatcher, tracker, domain) -> Events:
+        """Every answer goes through :func:`bot.leads.intake.handle_answer`.
 
-    def validate_lead_items(self, value, dispatcher, tracker, domain):
-        return self._check(f.ITEMS, value, dispatcher, tracker)
-
-    def validate_organisation(self, value, dispatcher, tracker, domain):
-        return self._check(f.ORGANISATION, value, dispatcher, tracker)
-
-    def validate_contact_name(self, value, dispatcher, tracker, domain):
-        return self._check(f.NAME, value, dispatcher, tracker)
-
-    def validate_email(self, value, dispatcher, tracker, domain):
-        return self._check(f.EMAIL, value, dispatcher, tracker)
-
-    def validate_phone(self, value, dispatcher, tracker, domain):
-        return self._check(f.PHONE, value, dispatcher, tracker)
-
-    def validate_country(self, value, dispatcher, tracker, domain):
-        return self._check(f.COUNTRY, value, dispatcher, tracker)
-
-    def validate_timeline(self, value, dispatcher, tracker, domain):
-        return self._check(f.TIMELINE, value, dispatcher, tracker)
-
-    def validate_budget(self, value, dispatcher, tracker, domain):
-        return self._check(f.BUDGET, value, dispatcher, tracker)
-
-    def validate_notes(self, value, dispatcher, tracker, domain):
-        return self._check(f.NOTES, value, dispatcher, tracker)
-
-    def validate_consent(self, value, dispatcher, tracker, domain):
-        return self._check(f.CONSENT, value, dispatcher, tracker)
-
-    def validate_lead_confirmed(self, value, dispatcher, tracker, domain):
-        return self._check(f.CONFIRMED, value, dispatcher, tracker)
+        One method instead of rasa_sdk's ``validate_<slot>`` per question, so a
+        question added to the form is validated without adding code here.
+        """
+        required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
+        given = {slot: value for slot, value in tracker.slots_to_validate().items()
+                 if slot in required}  # fmt: skip
+        validated = dict(given)
+        for slot, value in given.items():
+            updates = self._check(slot, value, dispatcher, tracker)
+            validated.update(updates)
+            tracker.slots.update(updates)  # later answers see the corrected values
+        return [SlotSet(slot, value) for slot, value in validated.items()]
 
 
-class ActionStartLead(Action):
+class ActionStartLead(_FormAction, Action):
     """Entry to the form: keeps products, quantities and buyer type named in the opening message."""
-
-    def __init__(self, knowledge_loader: Callable[[], Knowledge] = knowledge) -> None:
-        self.knowledge_loader = knowledge_loader
 
     def name(self) -> str:
         return "action_start_lead"
@@ -134,27 +104,15 @@ class ActionStartLead(Action):
         return [*events, SlotSet(f.CONFIRMED, None), SlotSet(f.FAILURES, None)]
 
 
-class ActionAskLeadItems(Action):
+class ActionAskLeadItems(_FormAction, Action):
     """Asks for products and quantities, or only the quantity of products already named."""
-
-    def __init__(self, knowledge_loader: Callable[[], Knowledge] = knowledge) -> None:
-        self.knowledge_loader = knowledge_loader
 
     def name(self) -> str:
         return "action_ask_lead_items"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> Events:
-        kb = self.knowledge_loader()
         pending = tracker.get_slot(f.PENDING_PRODUCTS) or []
-        if pending:
-            names = " and ".join(product_name(kb, product) for product in pending)
-            text = f"How many of the {names} would you like? You can add other products too."
-        else:
-            text = (
-                f"Which products would you like a quote for, and how many of each? We have: "
-                f'{range_text(kb)}. For example: "20 foot rollers and 5 deep calf massagers".'
-            )
-        dispatcher.utter_message(text=text)
+        dispatcher.utter_message(text=questions.items_question(self.knowledge_loader(), pending))
         return []
 
 
@@ -165,36 +123,25 @@ class ActionAskConsent(Action):
         return "action_ask_consent"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> Events:
-        dispatcher.utter_message(text=f.CONSENT_TEXT, buttons=CONSENT_BUTTONS)
+        dispatcher.utter_message(text=f.CONSENT_TEXT, buttons=questions.CONSENT_BUTTONS)
         return []
 
 
-class ActionAskLeadConfirmed(Action):
+class ActionAskLeadConfirmed(_FormAction, Action):
     """The summary to confirm before anything is submitted."""
-
-    def __init__(self, knowledge_loader: Callable[[], Knowledge] = knowledge) -> None:
-        self.knowledge_loader = knowledge_loader
 
     def name(self) -> str:
         return "action_ask_lead_confirmed"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> Events:
         text = intake.summary(self.knowledge_loader(), tracker.slots)
-        dispatcher.utter_message(text=text, buttons=CONFIRM_BUTTONS)
+        dispatcher.utter_message(text=text, buttons=questions.CONFIRM_BUTTONS)
         return []
 
 
-class ActionCorrectLead(Action):
+class ActionCorrectLead(_FormAction, Action):
     """A correction after the form ended ("actually my phone is ..."): the form then resumes
     at the summary, and submitting again updates the same lead."""
-
-    def __init__(
-        self,
-        knowledge_loader: Callable[[], Knowledge] = knowledge,
-        clock: Callable[[], datetime] = utc_now,
-    ) -> None:
-        self.knowledge_loader = knowledge_loader
-        self.clock = clock
 
     def name(self) -> str:
         return "action_correct_lead"

@@ -1,27 +1,14 @@
-"""Helpers shared by the actions: the knowledge base and reading the latest message."""
+"""Reading the latest message: which products the visitor named or means."""
 
 from __future__ import annotations
 
-import random
 from typing import List
 
 from rasa_sdk import Tracker
 
-from bot.admin.registry import served_knowledge
-from bot.config import load_settings
-from bot.knowledge import Knowledge, load_knowledge_folder, meant_product, named_products
+from bot.knowledge import Knowledge, meant_product, named_products
 
 PRODUCT = "product"  # the entity and the slot that name a product
-
-
-def knowledge() -> Knowledge:
-    """The knowledge base of the model being served (re-read when an admin promotes one)."""
-    return load_knowledge_folder(served_knowledge(load_settings()))
-
-
-def variant() -> int:
-    """Pick a phrasing at random, so repeated answers do not sound canned."""
-    return random.randrange(1000)
 
 
 def products_in_message(kb: Knowledge, tracker: Tracker) -> List[str]:

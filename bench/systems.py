@@ -1,6 +1,6 @@
 """Start and stop the three systems under test, each on its own free loopback port.
 
-``product``: the assistant, started as the tests start it (``tests.servers``:
+``product``: the assistant, started as the tests start it (``tests.support.servers``:
 action server, then the Rasa server with its SQLite tracker store).
 ``stock-memory`` and ``stock-sqlite``: the ``rasa init`` moodbot under plain
 ``rasa run``, with Rasa's in-memory tracker store and with its SQL tracker
@@ -22,7 +22,7 @@ from typing import Callable, Dict
 
 from bot import processes
 from bot.training import rasa_environment
-from tests.servers import Stack, free_port, stack_settings
+from tests.support.servers import Stack, free_port, stack_settings
 
 START_TIMEOUT = 300.0
 WEBHOOK = "/webhooks/rest/webhook"

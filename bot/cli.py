@@ -3,8 +3,9 @@
 Each capability registers its own sub-commands from ``bot/<package>/cli.py``
 (a ``register(subparsers)`` function); handlers are plain functions taking
 ``(args, settings)`` and returning an exit code, so tests call ``main([...])``.
-Erasure (``bot leads forget`` / ``purge``) erases hand-off data with the leads,
-so it is wired here, where both are known, not in ``bot/leads``.
+Erasure (``bot leads forget`` / ``purge``, :mod:`bot.erasure_cli`) erases
+hand-off data and conversations with the leads, so it is added to ``bot leads``
+here, where all of them are known.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ import signal
 import sys
 from typing import List
 
+from bot import erasure_cli
 from bot.config import ConfigError, load_settings
-from bot.handoff.cli import register_privacy_commands
 
 COMMAND_MODULES = [
     "bot.runner_cli",
@@ -42,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     registered = {
         name: importlib.import_module(name).register(subparsers) for name in COMMAND_MODULES
     }
-    register_privacy_commands(registered["bot.leads.cli"])
+    erasure_cli.register(registered["bot.leads.cli"])
     return parser
 
 

@@ -9,10 +9,10 @@ import pytest
 
 from bot.config import PROJECT_ROOT
 from bot.training import ensure_model
-from tests.browser import chromium
-from tests.postgres_cluster import postgres_cluster  # noqa: F401  (a fixture)
-from tests.redis_server import private_redis  # noqa: F401  (a fixture)
-from tests.servers import Stack, stack_settings
+from tests.support.browser import chromium
+from tests.support.postgres_cluster import postgres_cluster  # noqa: F401  (a fixture)
+from tests.support.redis_server import private_redis  # noqa: F401  (a fixture)
+from tests.support.servers import Stack, stack_settings
 
 # Models trained by the tests live here, named by the data fingerprint, so an
 # unchanged project reuses the model of an earlier session.

@@ -12,7 +12,7 @@ from typing import Any, Dict, List
 from bot.db.unit_of_work import unit_of_work_factory
 from bot.leads import services
 from bot.leads.intake import fields as f
-from tests.servers import reply_texts
+from tests.support.servers import reply_texts
 
 REFERENCE = re.compile(r"FM-\d{4}-\d{6}")
 ASK = {

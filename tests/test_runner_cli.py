@@ -13,8 +13,8 @@ from bot.db import current_revision, dispose_engine, head_revision
 from bot.leads import spool
 from bot.training import TrainingError
 from tests.handoff.conftest import make_submission
-from tests.servers import free_port
 from tests.support.database import sqlite_url
+from tests.support.servers import free_port
 
 
 def test_a_database_that_is_down_is_said_once_with_where_and_without_the_password(tmp_path):

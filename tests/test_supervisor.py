@@ -21,7 +21,7 @@ from bot import supervisor as supervision
 from bot.config import load_settings
 from bot.processes import ServerSpec
 from bot.supervisor import Supervisor, restart_delay
-from tests.servers import free_port
+from tests.support.servers import free_port
 
 SLEEPER = [sys.executable, "-c", "import time; print('sleeper up', flush=True); time.sleep(300)"]
 CRASHER = [sys.executable, "-c", "import sys; print('model file is broken'); sys.exit(3)"]

@@ -8,7 +8,6 @@ because it erases the hand-off's notifications and requests along with the leads
 
 from __future__ import annotations
 
-import argparse
 import logging
 import signal
 import sys
@@ -17,14 +16,11 @@ from contextlib import contextmanager
 from datetime import timedelta
 from typing import Iterator
 
-from bot import durations
 from bot.cli_support import guarded
 from bot.db import upgrade
 from bot.db.unit_of_work import unit_of_work_factory
-from bot.handoff import privacy
 from bot.handoff.backoff import Backoff
 from bot.handoff.channels import ChannelConfigError, build_channels, no_channel_warning
-from bot.handoff.conversations import conversations_of, erase_conversations
 from bot.handoff.dispatcher import DEFAULT_LEASE, Dispatcher
 from bot.handoff.human.cli import register_commands as register_person_requests
 from bot.handoff.outbox import Outbox
@@ -33,8 +29,6 @@ from bot.leads.redis_spool import shared_spool
 from bot.leads.rules import RulesError, assess, load_rules
 from bot.leads.services import get_lead
 from bot.leads.spool import spool_dir
-
-MINIMUM_RETENTION = timedelta(days=1)
 
 
 def register(subparsers) -> None:
@@ -69,29 +63,6 @@ def _register_handoff(subparsers) -> None:
     rules.add_argument("--lead", metavar="REFERENCE", help="also score and route this lead")
     rules.set_defaults(handler=_guarded(rules_command))
     register_person_requests(commands, _guarded)
-
-
-def register_privacy_commands(commands) -> None:
-    """``bot leads forget`` and ``bot leads purge``: erasure lives beside the outbox it cleans."""
-    forget = commands.add_parser("forget", help="erase the personal data of EMAIL's leads")
-    forget.add_argument("email")
-    forget.set_defaults(handler=_guarded(forget_command))
-    purge = commands.add_parser("purge", help="erase personal data of old leads (retention)")
-    purge.add_argument("--older-than", required=True, type=_retention, metavar="AGE",
-                       help="e.g. 180d, 26w or 48h; at least a day")  # fmt: skip
-    purge.add_argument("--dry-run", action="store_true", help="only list what would go")
-    purge.set_defaults(handler=_guarded(purge_command))
-
-
-def _retention(text: str) -> timedelta:
-    """A span of at least a day: ``6m`` is six minutes, and would erase nearly every lead."""
-    age = durations.span_argument(text)
-    if age < MINIMUM_RETENTION:
-        raise argparse.ArgumentTypeError(
-            f"{text.strip()!r} is less than a day, which would erase nearly every lead; "
-            "m means minutes (for months write weeks, like 26w)"
-        )
-    return age
 
 
 def _guarded(handler):
@@ -179,26 +150,4 @@ def rules_command(args, settings) -> int:
         print(f"{args.lead}: {verdict.priority}, score {verdict.score} "
               f"{dict(verdict.breakdown)}, team {verdict.route.team} "
               f"<{verdict.route.email or settings.sales_email or 'no address'}>")  # fmt: skip
-    return 0
-
-
-def forget_command(args, settings) -> int:
-    uow = unit_of_work_factory(settings.database_url)()
-    conversations = conversations_of(uow, args.email)
-    references = privacy.forget(uow, args.email)
-    for reference in references:
-        print(f"erased {reference}")
-    print(f"erased personal data of {len(references)} lead(s)")
-    erased = erase_conversations(settings.tracker_store_url, conversations)
-    print(f"erased {erased} stored chat event(s) of {len(conversations)} conversation(s)")
-    return 0
-
-
-def purge_command(args, settings) -> int:
-    uow = unit_of_work_factory(settings.database_url)()
-    references = privacy.purge(uow, args.older_than, dry_run=args.dry_run)
-    verb = "would erase" if args.dry_run else "erased"
-    for reference in references:
-        print(f"{verb} {reference}")
-    print(f"{verb} personal data of {len(references)} lead(s)")
     return 0

@@ -1,20 +1,25 @@
 """What the bot knows from the supplier's article, as plain Python.
 
 Data lives in ``data/knowledge/*.yml``; this package loads it lazily
-(:func:`load_knowledge`), looks products up, composes answers as plain strings,
-spots crisis messages and medical questions and generates
-``data/nlu/knowledge.yml``. It never imports Rasa, so it is tested without a
-model and reused by actions and the CLI.
+(:func:`load_knowledge`), looks products up, settles what a question is about
+("is it good for a spa?"), composes answers as plain strings, spots crisis
+messages and medical questions and generates ``data/nlu/knowledge.yml``. It
+never imports Rasa, so it is tested without a model and reused by actions and
+the CLI.
 """
 
 from bot.knowledge.answers import (
+    UNANSWERABLE_BUTTONS,
     answer_topic,
     caution,
     crisis_answer,
     medication_answer,
     more_about,
+    product_buttons,
     topic_answers,
     unanswerable_answer,
+    which_product_question,
+    which_two_question,
 )
 from bot.knowledge.catalogue import (
     compare_products,
@@ -25,6 +30,7 @@ from bot.knowledge.catalogue import (
     product_suits_setting,
     products_for,
     products_for_setting,
+    setting_answer,
 )
 from bot.knowledge.crisis import is_crisis
 from bot.knowledge.loader import clear_cache, load_knowledge, load_knowledge_folder, read_knowledge
@@ -47,6 +53,12 @@ from bot.knowledge.model import (
     Topic,
     UnknownEntryError,
 )
+from bot.knowledge.subjects import (
+    product_asked_about,
+    products_to_compare,
+    setting_asked_about,
+    subject_to_expand,
+)
 from bot.knowledge.training_data import (
     build_training_data,
     training_data_is_current,
@@ -59,6 +71,7 @@ __all__ = [
     "KnowledgeError",
     "Product",
     "Topic",
+    "UNANSWERABLE_BUTTONS",
     "UnknownEntryError",
     "answer_topic",
     "build_training_data",
@@ -83,14 +96,22 @@ __all__ = [
     "more_about",
     "named_products",
     "normalise_setting",
+    "product_asked_about",
+    "product_buttons",
     "product_details",
     "products_for",
     "products_for_setting",
+    "products_to_compare",
     "product_suits_setting",
     "refers_back",
     "read_knowledge",
+    "setting_answer",
+    "setting_asked_about",
+    "subject_to_expand",
     "topic_answers",
     "training_data_is_current",
     "unanswerable_answer",
+    "which_product_question",
+    "which_two_question",
     "write_training_data",
 ]

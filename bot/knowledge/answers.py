@@ -1,19 +1,30 @@
-"""Answers to FAQ topics and the fixed safety texts, as plain strings.
+"""Answers to FAQ topics and the fixed safety texts, as plain strings, and the
+questions and buttons that name the product range.
 
 Actions call these and send the result; the training-data generator uses
 :func:`topic_answers` so the ResponseSelector's responses match word for word.
-Health answers always end with the caution from ``safety.yml``.
+Health answers always end with the caution from ``safety.yml``. Replies that
+never change live in ``domain.yml`` instead; the ones here depend on the
+knowledge base being served.
 """
 
 from __future__ import annotations
 
-from typing import Tuple
+from typing import Dict, List, Tuple
 
 from bot.knowledge.catalogue import product_details
 from bot.knowledge.lookup import find_product
 from bot.knowledge.medical import is_cure_claim, names_medication
 from bot.knowledge.model import Knowledge, UnknownEntryError
 from bot.knowledge.text import compose, pick
+
+Button = Dict[str, str]  # a quick reply as the chat widgets take it: title and payload
+
+# What the article cannot answer, the sales team can: offer the enquiry, or the range.
+UNANSWERABLE_BUTTONS: Tuple[Button, ...] = (
+    {"title": "Start an enquiry", "payload": "/request_quote"},
+    {"title": "Show the products", "payload": "/list_products"},
+)
 
 
 def topic_answers(knowledge: Knowledge, topic_id: str) -> Tuple[str, ...]:
@@ -71,3 +82,25 @@ def unanswerable_answer(knowledge: Knowledge, subject: str | None = None) -> str
     texts = knowledge.safety.unanswerable
     key = (subject or "").strip().lower()
     return texts.get(key, texts["default"])
+
+
+def product_buttons(knowledge: Knowledge) -> List[Button]:
+    """One quick reply per product, asking to hear about it, under the list of the range."""
+    return [
+        {"title": item.name, "payload": f"Tell me about the {item.name}"}
+        for item in knowledge.products
+    ]
+
+
+def which_product_question(knowledge: Knowledge) -> str:
+    """Asked back when a product question names no product, and none was discussed."""
+    return f"Which product do you mean? We have: {_range(knowledge)}."
+
+
+def which_two_question(knowledge: Knowledge) -> str:
+    """Asked back when a comparison does not name two different products."""
+    return f"Which two would you like to compare? We have: {_range(knowledge)}."
+
+
+def _range(knowledge: Knowledge) -> str:
+    return ", ".join(item.name for item in knowledge.products)

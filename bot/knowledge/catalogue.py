@@ -121,6 +121,17 @@ def product_suits_setting(knowledge: Knowledge, product: str, setting: str) -> s
     return compose(knowledge, text, "The Role of a Foot Massage Supplier")
 
 
+def setting_answer(knowledge: Knowledge, setting: str, product: str | None = None) -> str:
+    """Whether ``product`` suits ``setting``, or, with no product, which products do.
+
+    An unknown or empty ``setting`` is an :class:`UnknownEntryError`: the caller
+    asks whether it is for home or professional use rather than guessing.
+    """
+    if product:
+        return product_suits_setting(knowledge, product, setting)
+    return products_for_setting(knowledge, setting)
+
+
 def _join(names: List[str]) -> str:
     if len(names) <= 1:
         return "".join(names)

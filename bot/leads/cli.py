@@ -16,7 +16,7 @@ from bot.cli_support import guarded
 from bot.db.unit_of_work import unit_of_work_factory
 from bot.leads import records, services, spool
 from bot.leads.durable import replay_spool
-from bot.leads.filters import PRIORITY_LEVELS, LeadFilter, select_leads
+from bot.leads.filters import PRIORITY_LEVELS, LeadFilter, with_priority
 from bot.leads.models import LEAD_STATUSES
 from bot.leads.redis_spool import SpoolUnavailable, shared_spool
 from bot.leads.rules import Assessment, RulesError, assess, load_rules
@@ -83,10 +83,10 @@ def list_command(args, settings) -> int:
 
 def _listed(uow, args, settings) -> list:
     """The newest ``--limit`` leads passing the filters, oldest first, each with its priority."""
-    lead_filter = LeadFilter(args.status, args.priority, args.text, args.since)
-    narrowed = args.priority or args.since or args.text
-    leads = services.list_leads(uow, status=args.status, limit=None if narrowed else args.limit)
-    rows = select_leads(leads, lead_filter, load_rules(settings.handoff_rules))
+    chosen = LeadFilter(args.status, args.priority, args.text, args.since)  # checks the values
+    leads = services.list_leads(uow, status=chosen.status, since=chosen.since, text=chosen.text,
+                                limit=None if chosen.priority else args.limit)  # fmt: skip
+    rows = with_priority(leads, load_rules(settings.handoff_rules), chosen.priority)
     return rows[-args.limit :] if args.limit > 0 else rows
 
 

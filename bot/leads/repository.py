@@ -15,11 +15,13 @@ import abc
 from datetime import datetime
 from typing import Any, List, Sequence, Tuple
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.leads.models import ERASED_PREFIX, Lead, LeadItem, Transcript
+
+SEARCHED_FIELDS = ("reference", "name", "email", "organisation", "notes")
 
 
 class AbstractLeadRepository(abc.ABC):
@@ -36,8 +38,15 @@ class AbstractLeadRepository(abc.ABC):
     ) -> Lead | None: ...
 
     @abc.abstractmethod
-    def list(self, status: str | None = None, limit: int | None = None) -> List[Lead]:
-        """Leads, oldest first, with their items and consents loaded."""
+    def list(
+        self,
+        status: str | None = None,
+        limit: int | None = None,
+        since: datetime | None = None,
+        text: str | None = None,
+    ) -> List[Lead]:
+        """Leads with ``status``, created at or after ``since``, mentioning ``text`` in a
+        searched field (any case); oldest first, with their items and consents loaded."""
 
     @abc.abstractmethod
     def replace_items(self, lead: Lead, items: Sequence[Tuple[str, int]]) -> None: ...
@@ -91,10 +100,24 @@ class SqlAlchemyLeadRepository(AbstractLeadRepository):
             query = query.with_for_update()
         return self.session.execute(query).scalars().first()
 
-    def list(self, status: str | None = None, limit: int | None = None) -> List[Lead]:
+    def list(
+        self,
+        status: str | None = None,
+        limit: int | None = None,
+        since: datetime | None = None,
+        text: str | None = None,
+    ) -> List[Lead]:
         query = select(Lead).options(selectinload(Lead.items), selectinload(Lead.consents))
         if status is not None:
             query = query.where(Lead.status == status)
+        if since is not None:
+            query = query.where(Lead.created_at >= since)
+        needle = (text or "").strip().lower()
+        if needle:  # LIKE with % and _ escaped: the visitor's text is matched literally
+            query = query.where(or_(*(
+                func.lower(getattr(Lead, field)).contains(needle, autoescape=True)
+                for field in SEARCHED_FIELDS
+            )))  # fmt: skip
         if limit is not None:  # the newest ``limit`` leads, still returned oldest first
             query = query.order_by(Lead.id.desc()).limit(limit)
         leads = self.session.execute(query).scalars().all()

@@ -156,11 +156,17 @@ def get_lead(uow: AbstractUnitOfWork, reference: str) -> Dict[str, Any]:
 
 
 def list_leads(
-    uow: AbstractUnitOfWork, status: str | None = None, limit: int | None = None
+    uow: AbstractUnitOfWork,
+    status: str | None = None,
+    limit: int | None = None,
+    since: datetime | None = None,
+    text: str | None = None,
 ) -> List[Dict[str, Any]]:
-    """The newest ``limit`` leads (all by default), oldest first, as export records."""
+    """The newest ``limit`` leads (all by default) passing the filters, oldest first, as
+    export records; the database does the filtering (``since``: created at or after)."""
     with uow:
-        return [lead_record(lead) for lead in uow.leads.list(status=status, limit=limit)]
+        found = uow.leads.list(status=status, limit=limit, since=since, text=text)
+        return [lead_record(lead) for lead in found]
 
 
 def export_leads(uow: AbstractUnitOfWork, status: str | None = None) -> List[Dict[str, Any]]:

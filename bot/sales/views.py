@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from bot.leads import services
 from bot.leads.errors import LeadNotFound
-from bot.leads.filters import FilterError, LeadFilter, parse_since, select_leads
+from bot.leads.filters import FilterError, LeadFilter, parse_since, with_priority
 from bot.leads.rules import assess
 from bot.sales import pages
 from bot.sales.lead_page import lead_page
@@ -40,8 +40,9 @@ def lead_list(server, query: Mapping[str, str], csrf: str) -> Page:
         )
     except FilterError as error:
         return HTTPStatus.BAD_REQUEST, pages.list_page([], values, csrf, error=str(error))
-    records = services.list_leads(server.uow_factory(), status=lead_filter.status)
-    rows = select_leads(reversed(records), lead_filter, server.rules)  # newest first
+    records = services.list_leads(server.uow_factory(), status=lead_filter.status,
+                                  since=lead_filter.since, text=lead_filter.text)  # fmt: skip
+    rows = with_priority(reversed(records), server.rules, lead_filter.priority)  # newest first
     page = pages.list_page(rows[:LIST_LIMIT], values, csrf, truncated=len(rows) > LIST_LIMIT,
                            notice=server.notice)  # fmt: skip
     return HTTPStatus.OK, page

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import PROJECT_ROOT, load_settings
-from tests.servers import free_port
+from tests.support.servers import free_port
 
 PROJECT_PARTS = ("config.yml", "domain.yml", "data", "tests/nlu_holdout")
 

@@ -27,7 +27,7 @@ from bot.training import ensure_model
 from tests.blind import buyers as buyer_play
 from tests.blind import judge
 from tests.blind.conversation import Conversation
-from tests.servers import Stack, project_copy, stack_settings
+from tests.support.servers import Stack, project_copy, stack_settings
 
 HERE = Path(__file__).parent
 RESULTS = PROJECT_ROOT / "var" / "eval" / "blind.json"

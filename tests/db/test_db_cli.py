@@ -2,7 +2,7 @@
 
 from bot.cli import main
 from bot.db import head_revision
-from tests.servers import free_port
+from tests.support.servers import free_port
 
 
 def test_current_reports_an_empty_database(empty_database_url, monkeypatch, capsys):

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Iterator, List
 
 from bot.config import PROJECT_ROOT, Settings
-from tests.servers import RunningStack, free_port, project_copy, stack_settings
+from tests.support.servers import RunningStack, free_port, project_copy, stack_settings
 
 READY_TIMEOUT = 300.0  # the first start loads TensorFlow and the model on two cores
 GREETING_WORDS = ("hello", "hi there", "welcome")

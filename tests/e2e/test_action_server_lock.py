@@ -13,7 +13,7 @@ from bot import processes
 from bot.db.unit_of_work import unit_of_work_factory
 from bot.leads import services
 from bot.serving.action_auth import HEADER, action_server_token
-from tests.servers import free_port, stack_settings
+from tests.support.servers import free_port, stack_settings
 
 pytestmark = pytest.mark.e2e
 

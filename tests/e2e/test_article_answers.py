@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from tests.servers import first_buttons, reply_texts
+from tests.support.servers import first_buttons, reply_texts
 
 pytestmark = pytest.mark.e2e
 

@@ -43,16 +43,16 @@ from bot.leads import services
 from bot.leads.intake import fields as f
 from bot.serving.load_balancer import find_nginx
 from bot.training import MODEL_PREFIX
-from tests.browser import chromium
 from tests.e2e.bot_run import BotRun, bot_run
 from tests.e2e.socketio_client import SocketVisitor, texts
 from tests.enquiry import ASK, REFERENCE
-from tests.redis_server import REDIS_SERVER, PrivateRedis
+from tests.support.browser import chromium
 from tests.support.database import (
     postgres_test_url,
     postgres_unreachable_reason,
     temporary_postgres_schema,
 )
+from tests.support.redis_server import REDIS_SERVER, PrivateRedis
 from tests.web.rasa_webchat import Webchat, serve_page
 from tests.web.rasa_webchat import webchat_bundle as bundle
 

@@ -22,7 +22,7 @@ import pytest
 from bot.admin.registry import Registry
 from bot.config import PROJECT_ROOT
 from bot.training import ensure_model
-from tests.servers import Stack, reply_texts, stack_settings
+from tests.support.servers import Stack, reply_texts, stack_settings
 
 pytestmark = pytest.mark.e2e
 

@@ -24,8 +24,8 @@ from bot.db import get_session_factory
 from bot.handoff.models import Notification
 from bot.leads import spool
 from tests.enquiry import REFERENCE, Visitor, up_to_the_summary
-from tests.servers import RunningStack, Stack, project_copy, stack_settings
 from tests.support.database import postgres_unreachable_reason
+from tests.support.servers import RunningStack, Stack, project_copy, stack_settings
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 

@@ -6,7 +6,7 @@ import pytest
 
 from bot.leads.intake import fields as f
 from tests.enquiry import ASK, Visitor, full_enquiry
-from tests.servers import first_buttons, reply_texts
+from tests.support.servers import first_buttons, reply_texts
 
 pytestmark = pytest.mark.e2e
 

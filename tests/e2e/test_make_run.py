@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.bot_run import bot_run, is_greeting
-from tests.servers import free_port
+from tests.support.servers import free_port
 
 pytestmark = pytest.mark.e2e
 

@@ -21,7 +21,7 @@ import pytest
 from bot import processes, runner
 from bot.sales.passwords import hash_password
 from tests.e2e.bot_run import bot_run, is_greeting, processes_with_marker
-from tests.servers import free_port
+from tests.support.servers import free_port
 
 pytestmark = pytest.mark.e2e
 

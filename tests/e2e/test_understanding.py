@@ -17,7 +17,7 @@ import yaml
 from bot.config import PROJECT_ROOT
 from bot.leads.intake import fields as f
 from tests.enquiry import ASK, Visitor
-from tests.servers import reply_texts
+from tests.support.servers import reply_texts
 
 pytestmark = pytest.mark.e2e
 

@@ -16,8 +16,8 @@ from typing import List
 
 from sqlalchemy.engine import make_url
 
-from tests.servers import free_port
 from tests.support.database import sqlite_url
+from tests.support.servers import free_port
 
 
 class TcpSwitch:

@@ -16,7 +16,7 @@ from typing import Any, Dict, List
 
 from aiosmtpd.controller import Controller
 
-from tests.servers import free_port
+from tests.support.servers import free_port
 
 
 class WebhookReceiver:

@@ -183,17 +183,17 @@ def test_handoff_hours_variable_is_read_relative_to_the_project(tmp_path):
 
 
 def test_the_action_server_uses_edited_hours_without_a_restart(tmp_path, monkeypatch):
-    from actions.handoff import default_hours
+    from actions.wiring import business_hours
 
     hours = tmp_path / "hours.yml"
     hours.write_text(DEFAULT_HOURS_FILE.read_text())
     monkeypatch.setenv("BOT_PROJECT_DIR", str(tmp_path))
     monkeypatch.setenv("HANDOFF_HOURS", "hours.yml")
-    assert default_hours().zone_label == "UK time"
+    assert business_hours().zone_label == "UK time"
     hours.write_text(
         DEFAULT_HOURS_FILE.read_text()
         .replace("Europe/London", "Europe/Dublin")
         .replace("UK time", "Irish time")
     )
-    assert default_hours().zone == ZoneInfo("Europe/Dublin")
-    assert default_hours().zone_label == "Irish time"
+    assert business_hours().zone == ZoneInfo("Europe/Dublin")
+    assert business_hours().zone_label == "Irish time"

@@ -6,7 +6,6 @@ import pytest
 import yaml
 
 from actions import lead_submit
-from actions.lead_form import ValidateLeadForm
 from bot.config import PROJECT_ROOT
 from bot.leads.intake import fields as f
 from bot.leads.intake import handover
@@ -36,14 +35,11 @@ def test_every_slot_constant_is_a_domain_slot(domain):
         assert slot in domain["slots"], slot
 
 
-def test_every_form_slot_has_a_validate_method_and_a_question(domain):
+def test_every_form_slot_has_a_question(domain):
     responses = set(domain["responses"])
     actions = set(domain["actions"])
     for slot in f.FORM_SLOTS:
-        assert callable(getattr(ValidateLeadForm, f"validate_{slot}", None)), slot
         assert f"utter_ask_{slot}" in responses or f"action_ask_{slot}" in actions, slot
-    validators = {n for n in dir(ValidateLeadForm) if n.startswith("validate_")}
-    assert validators == {f"validate_{slot}" for slot in f.FORM_SLOTS}
 
 
 def test_form_answers_are_text_conditioned_on_the_question_and_skip_interruptions(domain):

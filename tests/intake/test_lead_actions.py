@@ -81,6 +81,16 @@ async def test_validation_reports_a_bad_email(kb, dispatcher):
     assert "@" in dispatcher.messages[0]["text"]
 
 
+@pytest.mark.parametrize("slot", f.FORM_SLOTS)
+async def test_every_answer_of_the_form_is_checked(kb, dispatcher, slot):
+    """A blank answer is never kept as the answer, whichever question it was given to."""
+    action = ValidateLeadForm(lambda: kb, lambda: NOW)
+    tracker = make_tracker("   ", {"requested_slot": slot},
+                           [{"event": "slot", "name": slot, "value": "   "}])  # fmt: skip
+    events = as_dict(await action.run(dispatcher, tracker, DOMAIN))
+    assert events.get(slot) != "   "
+
+
 def test_start_keeps_the_opening_details(kb, dispatcher):
     tracker = make_tracker("we're a distributor and need 40 calf massagers")
     events = as_dict(ActionStartLead(lambda: kb).run(dispatcher, tracker, {}))
@@ -113,7 +123,7 @@ def test_submit_without_consent_stores_nothing_and_forgets(dispatcher, uow_facto
 
 
 def test_submit_queues_the_lead_when_the_database_is_down(dispatcher, tmp_path):
-    from tests.servers import free_port
+    from tests.support.servers import free_port
 
     down = unit_of_work_factory(f"postgresql://nobody@127.0.0.1:{free_port()}/none")
     action = ActionSubmitLead(down, lambda: tmp_path / "spool")

@@ -14,8 +14,8 @@ from bot.leads import spool
 from bot.leads.durable import QUEUED, SAVED, replay_spool, submit_lead_durably
 from bot.leads.errors import InvalidSubmission
 from bot.leads.services import export_leads, submit_lead
-from tests.servers import free_port
 from tests.support.database import sqlite_url
+from tests.support.servers import free_port
 
 
 @pytest.fixture

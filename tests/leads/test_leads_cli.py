@@ -18,8 +18,8 @@ from bot.leads import spool
 from bot.leads.records import EXPORT_FIELDS
 from bot.leads.services import change_status, submit_lead
 from bot.leads.submission import MAX_NOTES
-from tests.servers import free_port
 from tests.support.database import sqlite_url
+from tests.support.servers import free_port
 
 
 @pytest.fixture

@@ -27,8 +27,8 @@ from bot.leads.durable import QUEUED, SAVED, replay_spool, submit_lead_durably
 from bot.leads.redis_spool import RedisLocation, RedisSpool, shared_spool
 from bot.leads.services import export_leads, list_leads
 from bot.leads.submission import clean_submission
-from tests.servers import free_port
 from tests.support.database import migrated_database, sqlite_url
+from tests.support.servers import free_port
 
 pytestmark = pytest.mark.redis
 

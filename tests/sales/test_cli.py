@@ -16,7 +16,7 @@ from bot.cli import main
 from bot.config import PROJECT_ROOT
 from bot.sales.passwords import verify_password
 from tests.sales.conftest import LEADS
-from tests.servers import free_port
+from tests.support.servers import free_port
 
 
 @pytest.fixture

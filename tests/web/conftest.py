@@ -13,7 +13,7 @@ import pytest
 
 from bot.config import Settings, load_settings
 from bot.web.server import WebServer, make_server
-from tests.servers import free_port
+from tests.support.servers import free_port
 from tests.support.threads import running
 from tests.web.support import Widget
 

@@ -14,7 +14,7 @@ import pytest
 
 from bot.config import PROJECT_ROOT, load_settings
 from bot.web.server import WebConfigError, WebServer, content_security_policy, make_server
-from tests.servers import free_port
+from tests.support.servers import free_port
 from tests.support.threads import running
 
 BOT_URL = "http://bot.example:5005"

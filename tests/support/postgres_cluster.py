@@ -16,7 +16,7 @@ from typing import Iterator
 import pytest
 
 from bot.db import dispose_engine
-from tests.servers import free_port
+from tests.support.servers import free_port
 
 POSTGRES_BIN = Path(os.environ.get("TEST_POSTGRES_BIN", "/usr/lib/postgresql/15/bin"))
 

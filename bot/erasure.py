@@ -1,8 +1,9 @@
-"""``bot leads forget`` and ``purge``: a person's leads and requests to talk to a person.
+"""Erasing a person: their leads and their requests to talk to a person, in one go.
 
 Each capability erases its own data (:mod:`bot.leads.privacy`,
 :mod:`bot.handoff.human.privacy`); a person left both kinds of record, so
-erasure on request and retention run both, leads first.
+erasure on request and retention run both, leads first. This module only
+composes them, so neither capability reaches into the other.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ import time
 import pytest
 import redis
 
-from tests.servers import free_port
+from tests.support.servers import free_port
 
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 
