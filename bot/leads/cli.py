@@ -55,11 +55,21 @@ def register(subparsers):
     status.add_argument("status", choices=LEAD_STATUSES)
     status.add_argument("--note", help="why, for the history")
     status.set_defaults(handler=guarded(status_command, configuration_errors=(RulesError,)))
+    note = commands.add_parser("note", help="add a note to a lead's history, status unchanged")
+    note.add_argument("reference")
+    note.add_argument("text")
+    note.set_defaults(handler=guarded(note_command, configuration_errors=(RulesError,)))
     replay = commands.add_parser("replay", help="save leads spooled while the database was down")
     replay.set_defaults(handler=guarded(replay_command, configuration_errors=(RulesError,)))
     kept = commands.add_parser("set-aside", help="print the enquiries the database refused")
     kept.set_defaults(handler=guarded(set_aside_command, configuration_errors=(RulesError,)))
     return commands  # bot/cli.py adds `forget` and `purge`, which span leads and hand-off
+
+
+def note_command(args, settings) -> int:
+    services.add_note(unit_of_work_factory(settings.database_url)(), args.reference, args.text)
+    print(f"{args.reference}: note added")
+    return 0
 
 
 def export_command(args, settings) -> int:
@@ -206,7 +216,12 @@ def _field(label: str, value: str) -> str:
 
 
 def _history_line(entry: dict) -> str:
-    change = f"{entry['from']} -> {entry['to']}" if entry["from"] else f"created as {entry['to']}"
+    if not entry["from"]:
+        change = f"created as {entry['to']}"
+    elif entry["from"] == entry["to"]:
+        change = "note"
+    else:
+        change = f"{entry['from']} -> {entry['to']}"
     note = f": {entry['note']}" if entry["note"] else ""
     return _printable(f"  {_when(entry['at'])}  {change}{note}").replace("\n", " ")
 

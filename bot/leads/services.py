@@ -149,6 +149,27 @@ def change_status(
     return record
 
 
+def add_note(uow: AbstractUnitOfWork, reference: str, note: str) -> Dict[str, Any]:
+    """A note in the lead's history ("left a voicemail") without moving it along the pipeline.
+
+    Kept as a history entry whose status stays the same, so the history reads
+    as one timeline of what happened.
+    """
+    text = (note or "").strip()
+    if not text:
+        raise InvalidStatusChange("a note needs some text")
+    with uow:
+        lead = _existing(uow, reference, for_update=True)
+        now = utcnow()
+        lead.history.append(
+            StatusHistory(from_status=lead.status, to_status=lead.status, note=text, at=now)
+        )
+        lead.updated_at = now
+        record = lead_record(lead)
+        uow.commit()
+    return record
+
+
 def get_lead(uow: AbstractUnitOfWork, reference: str) -> Dict[str, Any]:
     """Everything known about one lead: answers, items, consents, transcript, history."""
     with uow:

@@ -49,7 +49,8 @@ def lead_page(
         '<div class="detail-grid"><div class="column">'
         f"{_contact(lead)}{_enquiry(lead, verdict)}{_items(lead['items'])}{_consents(lead)}"
         '</div><div class="column">'
-        f"{_status_form(lead, csrf)}{_history(lead['history'])}{_transcript(lead['transcript'])}"
+        f"{_status_form(lead, csrf)}{_note_form(lead, csrf)}{_history(lead['history'])}"
+        f"{transcript_card(lead['transcript'])}"
         "</div></div>"
     )
     return layout(lead["reference"] or "Lead", body, csrf)
@@ -65,7 +66,8 @@ def _heading(lead: Mapping[str, Any], verdict: Assessment) -> str:
     )
 
 
-def _facts(title: str, rows: Sequence[tuple]) -> str:
+def facts_card(title: str, rows: Sequence[tuple]) -> str:
+    """A card of label/value rows; values are HTML already escaped by the caller."""
     missing = '<span class="muted">—</span>'
     items = "".join(f"<dt>{e(label)}</dt><dd>{value or missing}</dd>" for label, value in rows)
     return f'<section class="card"><h2>{e(title)}</h2><dl class="facts">{items}</dl></section>'
@@ -74,9 +76,8 @@ def _facts(title: str, rows: Sequence[tuple]) -> str:
 def _contact(lead: Mapping[str, Any]) -> str:
     email = lead["email"]
     phone = lead["phone"]
-    email_html = f'<a href="mailto:{e(quote(email, safe="@+."))}">{e(email)}</a>' if email else ""
-    phone_html = f'<a href="tel:{e(quote(phone, safe="+"))}">{e(phone)}</a>' if phone else ""
-    return _facts(
+    email_html, phone_html = email_link(email), phone_link(phone)
+    return facts_card(
         "Contact",
         [
             ("Name", e(lead["name"])),
@@ -88,11 +89,19 @@ def _contact(lead: Mapping[str, Any]) -> str:
     )
 
 
+def email_link(email: str | None) -> str:
+    return f'<a href="mailto:{e(quote(email, safe="@+."))}">{e(email)}</a>' if email else ""
+
+
+def phone_link(phone: str | None) -> str:
+    return f'<a href="tel:{e(quote(phone, safe="+"))}">{e(phone)}</a>' if phone else ""
+
+
 def _enquiry(lead: Mapping[str, Any], verdict: Assessment) -> str:
     parts = [f"{_BREAKDOWN_LABELS.get(k, k)} {v}" for k, v in verdict.breakdown.items() if v]
     score = f"{verdict.score} ({', '.join(parts)})" if parts else str(verdict.score)
     notes = f'<div class="prewrap">{e(lead["notes"])}</div>' if lead["notes"] else ""
-    return _facts(
+    return facts_card(
         "Enquiry",
         [
             ("Buyer type", e(BUYER_LABELS.get(lead["buyer_type"], lead["buyer_type"]))),
@@ -156,6 +165,19 @@ def _status_form(lead: Mapping[str, Any], csrf: str) -> str:
     )
 
 
+def _note_form(lead: Mapping[str, Any], csrf: str) -> str:
+    action = "/leads/" + quote(lead["reference"] or "", safe="") + "/note"
+    return (
+        '<section class="card"><h2>Add a note</h2>'
+        f'<form method="post" action="{e(action)}" class="status-form">'
+        f'<input type="hidden" name="csrf" value="{e(csrf)}">'
+        '<label for="only-note">Note (the status stays as it is)</label>'
+        '<textarea id="only-note" name="note" rows="2" maxlength="2000" required '
+        'placeholder="e.g. Left a voicemail, trying again tomorrow"></textarea>'
+        '<button type="submit" class="button button-quiet">Add note</button></form></section>'
+    )
+
+
 def _next_status(status: str) -> str | None:
     """The usual next step of the pipeline, offered first; won and lost are final."""
     following = LEAD_STATUSES[LEAD_STATUSES.index(status) + 1 :] if status in LEAD_STATUSES else ()
@@ -172,13 +194,16 @@ def _history(history: Sequence[Mapping[str, Any]]) -> str:
 
 def _history_entry(entry: Mapping[str, Any]) -> str:
     change = status_badge(entry["to"])
-    if entry["from"]:
+    if entry["from"] == entry["to"]:
+        change = '<span class="note-mark">Note</span>'
+    elif entry["from"]:
         change = f"{status_badge(entry['from'])} → {change}"
     note = f"<p>{e(entry['note'])}</p>" if entry["note"] else ""
     return f'<li><span class="when">{e(when(entry["at"]))}</span> {change}{note}</li>'
 
 
-def _transcript(messages: Sequence[Mapping[str, Any]]) -> str:
+def transcript_card(messages: Sequence[Mapping[str, Any]]) -> str:
+    """The conversation as chat bubbles, visitor on the right; shared with the request page."""
     if not messages:
         body = '<p class="muted">No conversation was recorded.</p>'
     else:

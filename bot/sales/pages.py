@@ -119,8 +119,10 @@ def list_page(
     error: str | None = None,
     truncated: bool = False,
     notice: str | None = None,
+    requests: Sequence[Mapping[str, Any]] = (),
 ) -> str:
-    """The lead list, newest first, under the filter form (``values`` are the raw inputs)."""
+    """Open requests to talk to a person, then the lead list, newest first, under the
+    filter form (``values`` are the raw inputs)."""
     alert = f'<p class="alert alert-error" role="alert">{e(error)}</p>' if error else ""
     banner = f'<p class="alert alert-warning" id="notice">{e(notice)}</p>' if notice else ""
     count = f"{len(rows)} lead{'s' if len(rows) != 1 else ''}"
@@ -131,7 +133,7 @@ def list_page(
     body = (
         f'{banner}<div class="page-head"><h1>Leads</h1>'
         f'<p class="muted" id="lead-count">{e(count)}</p></div>'
-        f"{_filter_form(values)}{alert}"
+        f"{_filter_form(values)}{alert}{_request_table(requests)}"
         f'<section class="card table-card">{table}</section>'
     )
     return layout("Leads", body, csrf)
@@ -192,4 +194,35 @@ def _lead_row(lead: Mapping[str, Any], verdict: Assessment) -> str:
         f'<td><a href="{e(link)}">{e(lead["name"] or "(no name)")}</a></td>'
         f'<td class="items">{e(items_summary(lead["items"]))}</td>'
         f"<td>{priority_badge(verdict)}</td><td>{status_badge(lead['status'])}</td></tr>"
+    )
+
+
+REASON_PREVIEW = 90
+
+
+def _request_table(requests: Sequence[Mapping[str, Any]]) -> str:
+    """Visitors waiting for a person, above the leads: they expect a reply soon."""
+    if not requests:
+        return ""
+    rows = "".join(_request_row(request) for request in requests)
+    head = "".join(f"<th>{title}</th>" for title in ("Reference", "Asked", "Name", "E-mail",
+                                                     "In their words"))  # fmt: skip
+    return (
+        '<section class="card table-card" id="requests">'
+        f"<h2>Waiting to talk to a person ({len(requests)})</h2>"
+        f'<table class="leads requests"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody>'
+        "</table></section>"
+    )
+
+
+def _request_row(request: Mapping[str, Any]) -> str:
+    link = "/requests/" + quote(request["reference"] or "", safe="")
+    reason = request.get("reason") or ""
+    if len(reason) > REASON_PREVIEW:
+        reason = reason[: REASON_PREVIEW - 1] + "…"
+    return (
+        f'<tr><td><a class="ref" href="{e(link)}">{e(request["reference"])}</a></td>'
+        f'<td class="nowrap">{e(when(request["created_at"]))}</td>'
+        f'<td><a href="{e(link)}">{e(request.get("name") or "(no name)")}</a></td>'
+        f"<td>{e(request.get('email'))}</td><td>{e(reason)}</td></tr>"
     )

@@ -24,6 +24,7 @@ from urllib.parse import parse_qs, urlsplit
 from bot.config import Settings
 from bot.db.unit_of_work import unit_of_work_factory
 from bot.handoff.channels import no_channel_warning
+from bot.handoff.human.request import HandoffNotFound, InvalidHandoffRequest
 from bot.http_serving import GuardedRequestHandler, LocalHTTPServer, serve_until_stopped
 from bot.leads.errors import DatabaseUnavailable, InvalidStatusChange, LeadNotFound
 from bot.leads.rules import Rules, RulesError, load_rules
@@ -44,7 +45,8 @@ DEVICE_LIFETIME = 180 * 24 * 60 * 60
 ACCOUNT = "team"  # one shared password; with personal accounts, key by the checked name
 MAX_FORM_BYTES = 64 * 1024
 HEALTH_PATH = "/healthz"
-_LEAD = re.compile(r"^/leads/([A-Za-z0-9-]{1,32})(/status)?$")
+_LEAD = re.compile(r"^/leads/([A-Za-z0-9-]{1,32})(/status|/note)?$")
+_REQUEST = re.compile(r"^/requests/([A-Za-z0-9-]{1,32})(/close)?$")
 HTML_HEADERS = {
     # No scripts at all, styles only from this server, forms only to this server.
     "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; "
@@ -123,11 +125,13 @@ class InboxHandler(GuardedRequestHandler):
         if session is None:
             return self._redirect("/login?next=" + views.quote_path(self.path))
         csrf = self.server.signer.csrf_token(session)
-        match = _LEAD.match(path)
+        lead, request = _LEAD.match(path), _REQUEST.match(path)
         if path == "/":
             return self._page(*views.lead_list(self.server, query, csrf))
-        if match and not match.group(2):
-            return self._page(*views.lead_detail(self.server, match.group(1), csrf, query))
+        if lead and not lead.group(2):
+            return self._page(*views.lead_detail(self.server, lead.group(1), csrf, query))
+        if request and not request.group(2):
+            return self._page(*views.request_detail(self.server, request.group(1), csrf, query))
         self._page(HTTPStatus.NOT_FOUND, views.not_found(csrf))
 
     def _post(self, path: str, query: Dict[str, str]) -> None:
@@ -144,16 +148,33 @@ class InboxHandler(GuardedRequestHandler):
         if path == "/logout":
             self.server.revoked.revoke(session)  # a copy of the cookie must not outlive this
             return self._redirect("/login", cookies=[self._cookie(COOKIE, "", 0)])
-        match = _LEAD.match(path)
-        if not (match and match.group(2)):
-            return self._page(HTTPStatus.NOT_FOUND, views.not_found(form.get("csrf")))
-        reference = match.group(1)
+        lead, request = _LEAD.match(path), _REQUEST.match(path)
+        if lead and lead.group(2):
+            return self._change_lead(lead.group(1), lead.group(2), form)
+        if request and request.group(2):
+            return self._close_request(request.group(1), form)
+        self._page(HTTPStatus.NOT_FOUND, views.not_found(form.get("csrf")))
+
+    def _change_lead(self, reference: str, what: str, form: Dict[str, str]) -> None:
         try:
-            views.change_status(self.server, reference, form.get("status"), form.get("note"))
+            if what == "/note":
+                views.add_note(self.server, reference, form.get("note"))
+            else:
+                views.change_status(self.server, reference, form.get("status"), form.get("note"))
         except (InvalidStatusChange, LeadNotFound) as error:
             status, page = views.lead_detail(self.server, reference, form["csrf"], {}, str(error))
             return self._page(HTTPStatus.CONFLICT if status == HTTPStatus.OK else status, page)
-        self._redirect(f"/leads/{reference}?updated=1")
+        done = "noted" if what == "/note" else "updated"
+        self._redirect(f"/leads/{reference}?{done}=1")
+
+    def _close_request(self, reference: str, form: Dict[str, str]) -> None:
+        try:
+            views.close(self.server, reference)
+        except (InvalidHandoffRequest, HandoffNotFound) as error:
+            status, page = views.request_detail(self.server, reference, form["csrf"], {},
+                                                str(error))  # fmt: skip
+            return self._page(HTTPStatus.CONFLICT if status == HTTPStatus.OK else status, page)
+        self._redirect(f"/requests/{reference}?closed=1")
 
     def _login(self, form: Dict[str, str]) -> None:
         next_path = views.safe_next(form.get("next"))

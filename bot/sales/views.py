@@ -7,10 +7,13 @@ decisions (which leads, which message, which status code) read in one place.
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from http import HTTPStatus
-from typing import Any, Dict, Mapping, Tuple
+from typing import Any, Dict, List, Mapping, Tuple
 from urllib.parse import quote
 
+from bot.handoff.human.request import HandoffNotFound
+from bot.handoff.human.service import close_request, get_request, open_requests
 from bot.leads import services
 from bot.leads.errors import LeadNotFound
 from bot.leads.filters import FilterError, LeadFilter, parse_since, with_priority
@@ -18,9 +21,11 @@ from bot.leads.rules import assess
 from bot.sales import pages
 from bot.sales.lead_page import lead_page
 from bot.sales.passwords import verify_password
+from bot.sales.request_page import request_page
 
 LIST_LIMIT = 500  # a page a person can still scroll; filters find older leads
 FILTER_FIELDS = ("status", "priority", "text", "since")
+REQUEST_SEARCHED_FIELDS = ("reference", "name", "email", "reason")
 Page = Tuple[int, str]
 
 
@@ -43,9 +48,48 @@ def lead_list(server, query: Mapping[str, str], csrf: str) -> Page:
     records = services.list_leads(server.uow_factory(), status=lead_filter.status,
                                   since=lead_filter.since, text=lead_filter.text)  # fmt: skip
     rows = with_priority(reversed(records), server.rules, lead_filter.priority)  # newest first
+    waiting = [] if lead_filter.status or lead_filter.priority else _waiting(server, lead_filter)
     page = pages.list_page(rows[:LIST_LIMIT], values, csrf, truncated=len(rows) > LIST_LIMIT,
-                           notice=server.notice)  # fmt: skip
+                           notice=server.notice, requests=waiting)  # fmt: skip
     return HTTPStatus.OK, page
+
+
+def _waiting(server, lead_filter: LeadFilter) -> List[Dict[str, Any]]:
+    """Open requests to talk to a person, newest first, matching the search and age."""
+    needle = (lead_filter.text or "").strip().casefold()
+    found = []
+    for request in reversed(open_requests(server.uow_factory())):
+        searched = (request.get(name) or "" for name in REQUEST_SEARCHED_FIELDS)
+        if needle and not any(needle in value.casefold() for value in searched):
+            continue
+        if lead_filter.since and _utc(request["created_at"]) < lead_filter.since:
+            continue
+        found.append(request)
+    return found
+
+
+def _utc(iso_text: str) -> datetime:
+    """Stored times are UTC; SQLite hands them back without the offset."""
+    moment = datetime.fromisoformat(iso_text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def request_detail(server, reference: str, csrf: str, query: Mapping[str, str],
+                   error: str | None = None) -> Page:  # fmt: skip
+    try:
+        request = get_request(server.uow_factory(), reference)
+    except HandoffNotFound:
+        return HTTPStatus.NOT_FOUND, not_found(csrf)
+    notice = "Request closed." if query.get("closed") else None
+    return HTTPStatus.OK, request_page(request, csrf, notice=notice, error=error)
+
+
+def close(server, reference: str) -> Dict[str, Any]:
+    return close_request(server.uow_factory(), reference)
+
+
+def add_note(server, reference: str, note: str | None) -> Dict[str, Any]:
+    return services.add_note(server.uow_factory(), reference, (note or "").strip()[:2000])
 
 
 def lead_detail(
@@ -56,6 +100,7 @@ def lead_detail(
     except LeadNotFound:
         return HTTPStatus.NOT_FOUND, not_found(csrf)
     notice = f"Status changed to {lead['status']}." if query.get("updated") else None
+    notice = "Note added." if query.get("noted") else notice
     page = lead_page(lead, assess(server.rules, lead), csrf, notice=notice, error=error)
     return HTTPStatus.OK, page
 
@@ -85,7 +130,7 @@ def quote_path(path: str) -> str:
 
 
 def not_found(csrf: str | None) -> str:
-    return pages.error_page("Not found", "There is no such page or lead.", csrf)
+    return pages.error_page("Not found", "There is no such page, lead or request.", csrf)
 
 
 def csrf_refused() -> str:

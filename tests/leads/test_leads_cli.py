@@ -230,3 +230,14 @@ def test_export_into_a_pipe_closed_early_ends_quietly(crowded_database, tmp_path
             process.wait()
     assert first_line.startswith((b"reference,", b"["))
     assert "Traceback" not in err and "BrokenPipeError" not in err, err
+
+
+def test_a_note_is_added_without_changing_the_status(cli_env, reference, capsys):
+    assert main(["leads", "note", reference, "Left a voicemail"]) == 0
+    assert f"{reference}: note added" in capsys.readouterr().out
+    out = shown(capsys, reference)
+    assert field(out, "Status") == "new"
+    assert "note: Left a voicemail" in out
+    assert main(["leads", "note", reference, "   "]) == 1
+    assert "a note needs some text" in capsys.readouterr().err
+    assert main(["leads", "note", "FM-2026-999999", "hello"]) == 1

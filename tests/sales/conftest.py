@@ -16,6 +16,8 @@ from sqlalchemy import update
 from bot.config import Settings, load_settings
 from bot.db import get_session_factory
 from bot.db.unit_of_work import unit_of_work_factory
+from bot.handoff.hours import load_hours
+from bot.handoff.human import HandoffSubmission, request_handoff
 from bot.leads.models import Lead
 from bot.leads.services import submit_lead
 from bot.leads.submission import LeadSubmission
@@ -120,3 +122,15 @@ def artifacts() -> Path:
     path = Path(__file__).resolve().parents[2] / "test-artifacts"
     path.mkdir(exist_ok=True)
     return path
+
+
+@pytest.fixture
+def person_request(database_url) -> str:
+    """A visitor who asked to talk to a person mid-conversation; returns its reference."""
+    request = HandoffSubmission(
+        conversation_id="c-talk", name="Mia Roth", email="mia@physio.example",
+        reason="Can I talk to someone about bulk pricing?",
+        transcript=chat(("user", "Can I talk to someone about bulk pricing?"),
+                        ("bot", "Of course. What's your name?")),
+    )  # fmt: skip
+    return request_handoff(unit_of_work_factory(database_url)(), request, load_hours()).reference

@@ -71,3 +71,36 @@ def test_follow_up_a_lead(page, inbox, leads, artifacts):
     expect(page).to_have_url(inbox.url + "/login")
     page.goto(inbox.url + f"/leads/{leads['hot']}")
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+
+
+def test_answer_a_visitor_who_asked_for_a_person(page, inbox, leads, person_request, artifacts):
+    from playwright.sync_api import expect
+
+    page.goto(inbox.url + "/login")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    waiting = page.locator("#requests")
+    expect(waiting.get_by_role("heading")).to_have_text("Waiting to talk to a person (1)")
+    expect(waiting).to_contain_text("Can I talk to someone about bulk pricing?")
+    page.screenshot(path=str(artifacts / "sales-inbox-with-request.png"), full_page=True)
+
+    waiting.get_by_role("link", name=person_request).click()
+    expect(page.get_by_role("heading", name="Mia Roth")).to_be_visible()
+    transcript = page.locator("#transcript")
+    expect(transcript.locator(".msg-visitor")).to_contain_text("bulk pricing")
+    expect(transcript.locator(".msg-visitor .meta")).to_contain_text("Visitor")
+    expect(transcript.locator(".msg-bot .meta")).to_contain_text("Assistant")
+    page.screenshot(path=str(artifacts / "sales-inbox-request.png"), full_page=True)
+
+    page.get_by_role("button", name="Close request").click()
+    expect(page.get_by_role("status")).to_have_text("Request closed.")
+    page.get_by_role("link", name="← All leads and requests").click()
+    expect(page.locator("#requests")).to_have_count(0)
+
+    page.locator("table.leads").get_by_role("link", name=leads["hot"]).click()
+    page.get_by_label("Note (the status stays as it is)").fill("Mia's clinic is related; call both")
+    page.get_by_role("button", name="Add note").click()
+    expect(page.get_by_role("status")).to_have_text("Note added.")
+    expect(page.locator("#history li").first).to_contain_text("call both")
+    expect(page.locator(".badges .status")).to_have_text("new")

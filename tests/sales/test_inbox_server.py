@@ -188,3 +188,39 @@ def test_no_banner_once_a_channel_is_configured(inbox_settings, leads):
         client.post("/login", {"password": PASSWORD, "next": "/"})
         page = client.get("/").body
     assert "Leads" in page and "Nothing reaches the sales team" not in page
+
+
+def test_a_note_goes_into_the_history_and_the_status_stays(signed_in, leads, database_url):
+    path = f"/leads/{leads['hot']}"
+    csrf = signed_in.get(path).csrf()
+    response = signed_in.post(path + "/note", {"note": "Left a voicemail", "csrf": csrf})
+    assert (response.status, response.location) == (303, path + "?noted=1")
+    page = signed_in.get(path + "?noted=1").body
+    assert "Note added." in page and "Left a voicemail" in page
+    lead = get_lead(unit_of_work_factory(database_url)(), leads["hot"])
+    assert lead["status"] == "new" and lead["history"][-1]["note"] == "Left a voicemail"
+    empty = signed_in.post(path + "/note", {"note": "  ", "csrf": csrf})
+    assert empty.status == 409 and "a note needs some text" in empty.body
+    assert signed_in.post(path + "/note", {"note": "forged"}).status == 403
+
+
+def test_requests_to_talk_to_a_person_are_listed_shown_and_closed(signed_in, leads, person_request):
+    listing = signed_in.get("/").body
+    assert "Waiting to talk to a person (1)" in listing and person_request in listing
+    assert person_request in signed_in.get("/?text=bulk+pricing").body
+    assert "Waiting to talk to a person" not in signed_in.get("/?text=serenity").body
+
+    page = signed_in.get(f"/requests/{person_request}")
+    assert page.status == 200
+    assert "Mia Roth" in page.body and "mia@physio.example" in page.body
+    assert 'class="msg msg-visitor"' in page.body and "Visitor ·" in page.body
+    closed = signed_in.post(f"/requests/{person_request}/close", {"csrf": page.csrf()})
+    assert (closed.status, closed.location) == (303, f"/requests/{person_request}?closed=1")
+    assert "Request closed." in signed_in.get(f"/requests/{person_request}?closed=1").body
+    assert "Waiting to talk to a person" not in signed_in.get("/").body
+    again = signed_in.post(f"/requests/{person_request}/close", {"csrf": page.csrf()})
+    assert again.status == 409 and "already closed" in again.body
+
+
+def test_an_unknown_request_is_not_found(signed_in, leads):
+    assert signed_in.get("/requests/HO-2026-999999").status == 404
