@@ -59,10 +59,8 @@ def funnel_rows(report: Report):
         yield step.label, step.reached, step.dropped, share
 
 
-def render(report: Report, since_text: str = "") -> str:
-    """The whole page for ``report``."""
-    made = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    scope = f"since {since_text}" if since_text else "all conversations"
+def fragment(report: Report) -> str:
+    """The figures and the three chart sections, for a page that has its own frame."""
     figures = (
         f'<div class="figure"><span class="muted">Conversations</span>'
         f"<strong>{report.conversations}</strong></div>"
@@ -85,12 +83,19 @@ def render(report: Report, since_text: str = "") -> str:
                  funnel_chart("Enquiry funnel: reached each step, and left there", steps),
                  _table(["Step", "Reached", "Left here", "Of started"], funnel_rows(report))),
     ]  # fmt: skip
+    return f'<div class="figures">{figures}</div>{"".join(sections)}'
+
+
+def render(report: Report, since_text: str = "") -> str:
+    """The whole standalone page for ``report``."""
+    made = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    scope = f"since {since_text}" if since_text else "all conversations"
     return (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         "<title>How the assistant is used</title>"
         f"<style>{STYLE}</style></head><body>"
         f'<h1>How the assistant is used</h1><p class="muted">{escape(scope)}; made {made}</p>'
-        f'<div class="figures">{figures}</div>{"".join(sections)}</body></html>'
+        f"{fragment(report)}</body></html>"
     )
 
 

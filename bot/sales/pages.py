@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from datetime import datetime, timezone
 from typing import Any, Dict, Iterable, Mapping, Sequence, Tuple
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from bot.leads.filters import PRIORITY_LEVELS
 from bot.leads.models import LEAD_STATUSES
@@ -71,6 +71,7 @@ def layout(title: str, body: str, csrf: str | None = None) -> str:
     logout = ""
     if csrf is not None:
         logout = (
+            '<nav class="topnav"><a href="/">Leads</a><a href="/usage">Usage</a></nav>'
             '<form method="post" action="/logout" class="logout">'
             f'<input type="hidden" name="csrf" value="{e(csrf)}">'
             '<button type="submit" class="button button-quiet">Log out</button></form>'
@@ -151,7 +152,9 @@ def _filter_form(values: Mapping[str, str]) -> str:
         f'<input id="f-since" name="since" value="{e(values.get("since", ""))}" '
         'placeholder="7d or 2026-03-01" size="14"></div>'
         '<div class="field field-actions"><button type="submit" class="button">Filter</button>'
-        '<a class="button button-quiet" href="/">Clear</a></div></form>'
+        '<a class="button button-quiet" href="/">Clear</a>'
+        f'<a class="button button-quiet" id="export" href="{e(_export_link(values))}">'
+        "Export CSV</a></div></form>"
     )
 
 
@@ -226,3 +229,25 @@ def _request_row(request: Mapping[str, Any]) -> str:
         f'<td><a href="{e(link)}">{e(request.get("name") or "(no name)")}</a></td>'
         f"<td>{e(request.get('email'))}</td><td>{e(reason)}</td></tr>"
     )
+
+
+def _export_link(values: Mapping[str, str]) -> str:
+    """The CSV of what the list shows: the same filters, every matching lead."""
+    chosen = {name: value for name, value in values.items() if value}
+    return "/export.csv" + (f"?{urlencode(chosen)}" if chosen else "")
+
+
+def usage_page(report_html: str, since_text: str, csrf: str, error: str | None = None) -> str:
+    """The usage report (already escaped HTML from :mod:`bot.admin.usage_report`) in the frame."""
+    alert = f'<p class="alert alert-error" role="alert">{e(error)}</p>' if error else ""
+    body = (
+        '<div class="page-head"><h1>How the assistant is used</h1></div>'
+        '<form method="get" action="/usage" class="filters card" role="search">'
+        '<div class="field"><label for="u-since">Since</label>'
+        f'<input id="u-since" name="since" value="{e(since_text)}" size="14" '
+        'placeholder="30d or 2026-03-01"></div>'
+        '<div class="field field-actions"><button type="submit" class="button">Show</button>'
+        "</div></form>"
+        f'{alert}<div class="usage">{report_html}</div>'
+    )
+    return layout("Usage", body, csrf)

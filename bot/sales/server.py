@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+from datetime import date
 from http import HTTPStatus
 from pathlib import Path
 from typing import Callable, Dict, Iterable, Tuple
@@ -46,6 +47,8 @@ ACCOUNT = "team"  # one shared password; with personal accounts, key by the chec
 MAX_FORM_BYTES = 64 * 1024
 HEALTH_PATH = "/healthz"
 _LEAD = re.compile(r"^/leads/([A-Za-z0-9-]{1,32})(/status|/note)?$")
+EXPORT_PATH = "/export.csv"
+USAGE_PATH = "/usage"
 _REQUEST = re.compile(r"^/requests/([A-Za-z0-9-]{1,32})(/close)?$")
 HTML_HEADERS = {
     # No scripts at all, styles only from this server, forms only to this server.
@@ -67,8 +70,10 @@ class InboxServer(LocalHTTPServer):
     def __init__(self, address, password_hash: str, uow_factory: Callable, rules: Rules,
                  session_lifetime: int = SESSION_LIFETIME, *,
                  revoked: RevokedSessions | None = None, throttle: LoginThrottle | None = None,
-                 secure_cookies: bool = False, notice: str | None = None) -> None:  # fmt: skip
+                 secure_cookies: bool = False, notice: str | None = None,
+                 tracker_store_url: str | None = None) -> None:  # fmt: skip
         self.password_hash = password_hash
+        self.tracker_store_url = tracker_store_url  # conversations, for the usage page
         self.notice = notice  # shown above the lead list, e.g. that nothing reaches sales
         self.signer = SessionSigner.from_password_hash(password_hash, lifetime=session_lifetime)
         self.uow_factory = uow_factory
@@ -128,6 +133,15 @@ class InboxHandler(GuardedRequestHandler):
         lead, request = _LEAD.match(path), _REQUEST.match(path)
         if path == "/":
             return self._page(*views.lead_list(self.server, query, csrf))
+        if path == USAGE_PATH:
+            return self._page(*views.usage(self.server, query, csrf))
+        if path == EXPORT_PATH:
+            status, body = views.export_csv(self.server, query)
+            kind = "text/csv" if status == HTTPStatus.OK else "text/plain"
+            download = f'attachment; filename="leads-{date.today().isoformat()}.csv"'
+            headers = [("Content-Disposition", download), ("Cache-Control", "no-store")]
+            return self._send(status, body.encode("utf-8"), f"{kind}; charset=utf-8",
+                              headers if status == HTTPStatus.OK else [])  # fmt: skip
         if lead and not lead.group(2):
             return self._page(*views.lead_detail(self.server, lead.group(1), csrf, query))
         if request and not request.group(2):
@@ -298,6 +312,7 @@ def make_server(
         throttle=login_throttle(store) if throttle is None else throttle,
         secure_cookies=settings.sales_inbox_secure_cookies,
         notice=no_channel_warning(settings),
+        tracker_store_url=settings.tracker_store_url,
     )
 
 

@@ -12,10 +12,14 @@ from http import HTTPStatus
 from typing import Any, Dict, List, Mapping, Tuple
 from urllib.parse import quote
 
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.admin import analytics, usage_report
+from bot.admin.inbox import read_events
 from bot.handoff.human.request import HandoffNotFound
 from bot.handoff.human.service import close_request, get_request, open_requests
-from bot.leads import services
-from bot.leads.errors import LeadNotFound
+from bot.leads import records, services
+from bot.leads.errors import DatabaseUnavailable, LeadNotFound
 from bot.leads.filters import FilterError, LeadFilter, parse_since, with_priority
 from bot.leads.rules import assess
 from bot.sales import pages
@@ -33,25 +37,68 @@ def password_matches(server, password: str) -> bool:
     return bool(password) and verify_password(password, server.password_hash)
 
 
+def _filter_of(values: Mapping[str, str]) -> LeadFilter:
+    """The filter the form's raw ``values`` ask for; FilterError says what is wrong."""
+    return LeadFilter(
+        status=values["status"] or None,
+        priority=values["priority"] or None,
+        text=values["text"] or None,
+        since=parse_since(values["since"]),
+    )
+
+
+def _matching(server, lead_filter: LeadFilter) -> List[Tuple[Dict[str, Any], Any]]:
+    """Leads passing ``lead_filter`` with their assessment, newest first."""
+    records = services.list_leads(server.uow_factory(), status=lead_filter.status,
+                                  since=lead_filter.since, text=lead_filter.text)  # fmt: skip
+    return with_priority(reversed(records), server.rules, lead_filter.priority)
+
+
 def lead_list(server, query: Mapping[str, str], csrf: str) -> Page:
     """The newest leads matching the filters in the query string."""
     values = {name: (query.get(name) or "").strip() for name in FILTER_FIELDS}
     try:
-        lead_filter = LeadFilter(
-            status=values["status"] or None,
-            priority=values["priority"] or None,
-            text=values["text"] or None,
-            since=parse_since(values["since"]),
-        )
+        lead_filter = _filter_of(values)
     except FilterError as error:
         return HTTPStatus.BAD_REQUEST, pages.list_page([], values, csrf, error=str(error))
-    records = services.list_leads(server.uow_factory(), status=lead_filter.status,
-                                  since=lead_filter.since, text=lead_filter.text)  # fmt: skip
-    rows = with_priority(reversed(records), server.rules, lead_filter.priority)  # newest first
+    rows = _matching(server, lead_filter)
     waiting = [] if lead_filter.status or lead_filter.priority else _waiting(server, lead_filter)
     page = pages.list_page(rows[:LIST_LIMIT], values, csrf, truncated=len(rows) > LIST_LIMIT,
                            notice=server.notice, requests=waiting)  # fmt: skip
     return HTTPStatus.OK, page
+
+
+def export_csv(server, query: Mapping[str, str]) -> Tuple[int, str]:
+    """The leads the list shows for these filters (all of them, not only the first page),
+    as the CSV of ``bot leads export``; a bad filter gets a plain-text reason."""
+    values = {name: (query.get(name) or "").strip() for name in FILTER_FIELDS}
+    try:
+        lead_filter = _filter_of(values)
+    except FilterError as error:
+        return HTTPStatus.BAD_REQUEST, f"{error}\n"
+    leads = [lead for lead, _ in reversed(_matching(server, lead_filter))]  # oldest first
+    return HTTPStatus.OK, records.to_csv(leads)
+
+
+USAGE_DEFAULT_SINCE = "30d"
+
+
+def usage(server, query: Mapping[str, str], csrf: str) -> Page:
+    """How the bot is used (conversations, topics, fallbacks, enquiry funnel) since a moment."""
+    since_text = (query.get("since") or "").strip() or USAGE_DEFAULT_SINCE
+    try:
+        since = parse_since(since_text)
+    except FilterError as error:
+        return HTTPStatus.BAD_REQUEST, pages.usage_page("", since_text, csrf, error=str(error))
+    if not server.tracker_store_url:
+        message = "No conversation store is configured (TRACKER_STORE_URL)."
+        return HTTPStatus.OK, pages.usage_page("", since_text, csrf, error=message)
+    try:
+        events = read_events(server.tracker_store_url, since.timestamp() if since else None)
+        report = analytics.report(analytics.conversations(events))
+    except SQLAlchemyError as error:
+        raise DatabaseUnavailable(f"the conversation store: {error}") from None
+    return HTTPStatus.OK, pages.usage_page(usage_report.fragment(report), since_text, csrf)
 
 
 def _waiting(server, lead_filter: LeadFilter) -> List[Dict[str, Any]]:

@@ -5,6 +5,8 @@ Skips, with the reason in the summary, when Chromium or Playwright is missing.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.sales.conftest import ATTACK, PASSWORD
@@ -47,6 +49,10 @@ def test_follow_up_a_lead(page, inbox, leads, artifacts):
     rows = page.locator("table.leads tbody tr")
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("Serenity Spa Ltd")
+    with page.expect_download() as downloading:
+        page.get_by_role("link", name="Export CSV").click()
+    exported = Path(downloading.value.path()).read_text(encoding="utf-8").splitlines()
+    assert len(exported) == 2 and "Serenity Spa Ltd" in exported[1], exported
 
     rows.first.get_by_role("link", name=leads["hot"]).click()
     expect(page.get_by_role("heading", name="Ana Costa")).to_be_visible()

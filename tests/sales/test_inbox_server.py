@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import replace
 
 import pytest
@@ -224,3 +226,50 @@ def test_requests_to_talk_to_a_person_are_listed_shown_and_closed(signed_in, lea
 
 def test_an_unknown_request_is_not_found(signed_in, leads):
     assert signed_in.get("/requests/HO-2026-999999").status == 404
+
+
+def test_csv_export_gives_what_the_filters_show(signed_in, leads, inbox):
+    everything = signed_in.get("/export.csv")
+    assert everything.status == 200
+    assert everything.headers["content-type"].startswith("text/csv")
+    assert everything.headers["content-disposition"].startswith('attachment; filename="leads-')
+    rows = list(csv.DictReader(io.StringIO(everything.body)))
+    assert sorted(row["reference"] for row in rows) == sorted(leads.values())
+    hot = list(csv.DictReader(io.StringIO(signed_in.get("/export.csv?priority=hot").body)))
+    assert sorted(row["reference"] for row in hot) == sorted([leads["hot"], leads["old"]])
+    attack = next(row for row in rows if row["name"].startswith("<script"))
+    assert attack["name"] == ATTACK  # as typed: it is data in a CSV, not markup
+    bad = signed_in.get("/export.csv?since=last+tuesday")
+    assert bad.status == 400 and "cannot read" in bad.body
+    assert InboxClient(inbox.url).get("/export.csv").status == 303, "signed in only"
+    assert 'href="/export.csv?priority=hot"' in signed_in.get("/?priority=hot").body
+
+
+def test_usage_page_draws_the_funnel_of_the_conversations(inbox_settings, leads, tmp_path):
+    from tests.admin.events import answer, form_asks, form_starts, user, write_events
+
+    tracker = f"sqlite:///{tmp_path / 'tracker.db'}"
+    left = [
+        user("a quote please", "request_quote", 0.9),
+        *form_starts("lead_form", "buyer_type", "Who is it for?"),
+        *answer("a spa", "buyer_type"),
+        *form_asks("lead_form", "lead_items", "Which?"),
+    ]
+    write_events(tracker, {"visitor-1": left,
+                           "visitor-2": [user("what is reflexology", "faq", 0.9,
+                                              topic="what_is_reflexology")]},
+                 start=1_772_409_600.0)  # 2026-03-02  # fmt: skip
+    settings = replace(inbox_settings, tracker_store_url=tracker)
+    with running(make_server(settings, port=0)) as server:
+        client = InboxClient(server.url)
+        client.post("/login", {"password": PASSWORD, "next": "/"})
+        assert 'href="/usage"' in client.get("/").body
+        page = client.get("/usage?since=2026-03-01")
+        bad = client.get("/usage?since=yesterday-ish")
+    assert page.status == 200
+    assert "Enquiry funnel" in page.body and page.body.count("<svg") == 3
+    assert '<td>Products and quantities</td><td class="n">1</td><td class="n">1</td>' in (
+        page.body
+    )  # reached the products question, and left there
+    assert "what is reflexology" in page.body
+    assert bad.status == 400 and "cannot read" in bad.body
