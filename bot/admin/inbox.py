@@ -93,8 +93,11 @@ def suggested_label(parse_data: dict) -> Optional[str]:
     return predicted_label(parse_data, guess["name"]) if guess else None
 
 
-def read_events(url: str, since: Optional[float] = None) -> Iterator[tuple]:
-    """(sender_id, type_name, timestamp, data dict) of each conversation active since ``since``.
+def read_events(
+    url: str, since: Optional[float] = None, sender: Optional[str] = None
+) -> Iterator[tuple]:
+    """(sender_id, type_name, timestamp, data dict) of each conversation active since ``since``
+    (or of the one conversation ``sender``).
 
     Conversations are read whole: whether a recent message answered a form
     depends on events (the form's start) that may be older than ``since``.
@@ -108,6 +111,8 @@ def read_events(url: str, since: Optional[float] = None) -> Iterator[tuple]:
         if since is not None:
             recent = select(EVENTS.c.sender_id).where(EVENTS.c.timestamp >= since)
             query = query.where(EVENTS.c.sender_id.in_(recent))
+        if sender is not None:
+            query = query.where(EVENTS.c.sender_id == sender)
         query = query.order_by(EVENTS.c.sender_id, EVENTS.c.id)
         with engine.connect() as connection:
             for sender, kind, stamp, data in connection.execute(query):

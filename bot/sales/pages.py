@@ -71,7 +71,8 @@ def layout(title: str, body: str, csrf: str | None = None) -> str:
     logout = ""
     if csrf is not None:
         logout = (
-            '<nav class="topnav"><a href="/">Leads</a><a href="/usage">Usage</a></nav>'
+            '<nav class="topnav"><a href="/">Leads</a><a href="/conversations">Conversations</a>'
+            '<a href="/usage">Usage</a></nav>'
             '<form method="post" action="/logout" class="logout">'
             f'<input type="hidden" name="csrf" value="{e(csrf)}">'
             '<button type="submit" class="button button-quiet">Log out</button></form>'

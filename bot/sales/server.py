@@ -135,6 +135,10 @@ class InboxHandler(GuardedRequestHandler):
             return self._page(*views.lead_list(self.server, query, csrf))
         if path == USAGE_PATH:
             return self._page(*views.usage(self.server, query, csrf))
+        if path == "/conversations":
+            return self._page(*views.conversations(self.server, query, csrf))
+        if path == "/conversation":
+            return self._page(*views.conversation(self.server, query, csrf))
         if path == EXPORT_PATH:
             status, body = views.export_csv(self.server, query)
             kind = "text/csv" if status == HTTPStatus.OK else "text/plain"

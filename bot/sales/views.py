@@ -15,6 +15,7 @@ from urllib.parse import quote
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.admin import analytics, usage_report
+from bot.admin import conversations as review
 from bot.admin.inbox import read_events
 from bot.handoff.human.request import HandoffNotFound
 from bot.handoff.human.service import close_request, get_request, open_requests
@@ -22,7 +23,7 @@ from bot.leads import records, services
 from bot.leads.errors import DatabaseUnavailable, LeadNotFound
 from bot.leads.filters import FilterError, LeadFilter, parse_since, with_priority
 from bot.leads.rules import assess
-from bot.sales import pages
+from bot.sales import conversation_pages, pages
 from bot.sales.lead_page import lead_page
 from bot.sales.passwords import verify_password
 from bot.sales.request_page import request_page
@@ -90,15 +91,41 @@ def usage(server, query: Mapping[str, str], csrf: str) -> Page:
         since = parse_since(since_text)
     except FilterError as error:
         return HTTPStatus.BAD_REQUEST, pages.usage_page("", since_text, csrf, error=str(error))
-    if not server.tracker_store_url:
-        message = "No conversation store is configured (TRACKER_STORE_URL)."
-        return HTTPStatus.OK, pages.usage_page("", since_text, csrf, error=message)
+    events = _tracker_events(server, since=since.timestamp() if since else None)
+    report = analytics.report(analytics.conversations(events))
+    return HTTPStatus.OK, pages.usage_page(usage_report.fragment(report), since_text, csrf)
+
+
+def conversations(server, query: Mapping[str, str], csrf: str) -> Page:
+    """Conversations worth a look: not understood, enquiries left, or all."""
+    show = query.get("show") if query.get("show") in review.SHOW else "fallbacks"
+    since_text = (query.get("since") or "").strip() or USAGE_DEFAULT_SINCE
     try:
-        events = read_events(server.tracker_store_url, since.timestamp() if since else None)
-        report = analytics.report(analytics.conversations(events))
+        since = parse_since(since_text)
+    except FilterError as error:
+        page = conversation_pages.conversation_list([], show, since_text, csrf, str(error))
+        return HTTPStatus.BAD_REQUEST, page
+    events = _tracker_events(server, since=since.timestamp() if since else None)
+    found = review.chosen(analytics.conversations(events), show)
+    return HTTPStatus.OK, conversation_pages.conversation_list(found, show, since_text, csrf)
+
+
+def conversation(server, query: Mapping[str, str], csrf: str) -> Page:
+    sender = query.get("id") or ""
+    said = review.turns(_tracker_events(server, sender=sender)) if sender else []
+    if not said:
+        return HTTPStatus.NOT_FOUND, not_found(csrf)
+    return HTTPStatus.OK, conversation_pages.conversation_page(sender, said, csrf)
+
+
+def _tracker_events(server, **narrowing) -> List[tuple]:
+    """Events of the tracker store; its outage is shown like the lead database's."""
+    if not server.tracker_store_url:
+        return []
+    try:
+        return list(read_events(server.tracker_store_url, **narrowing))
     except SQLAlchemyError as error:
         raise DatabaseUnavailable(f"the conversation store: {error}") from None
-    return HTTPStatus.OK, pages.usage_page(usage_report.fragment(report), since_text, csrf)
 
 
 def _waiting(server, lead_filter: LeadFilter) -> List[Dict[str, Any]]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
+import re
 from dataclasses import replace
 
 import pytest
@@ -245,8 +247,13 @@ def test_csv_export_gives_what_the_filters_show(signed_in, leads, inbox):
     assert 'href="/export.csv?priority=hot"' in signed_in.get("/?priority=hot").body
 
 
-def test_usage_page_draws_the_funnel_of_the_conversations(inbox_settings, leads, tmp_path):
-    from tests.admin.events import answer, form_asks, form_starts, user, write_events
+ODD_SENDER = "web:ünï code/1?x=<b>"
+
+
+@pytest.fixture
+def reviewing(inbox_settings, leads, tmp_path):
+    """A signed-in inbox whose tracker store holds three scripted conversations."""
+    from tests.admin.events import action, answer, form_asks, form_starts, user, write_events
 
     tracker = f"sqlite:///{tmp_path / 'tracker.db'}"
     left = [
@@ -255,21 +262,45 @@ def test_usage_page_draws_the_funnel_of_the_conversations(inbox_settings, leads,
         *answer("a spa", "buyer_type"),
         *form_asks("lead_form", "lead_items", "Which?"),
     ]
-    write_events(tracker, {"visitor-1": left,
-                           "visitor-2": [user("what is reflexology", "faq", 0.9,
-                                              topic="what_is_reflexology")]},
-                 start=1_772_409_600.0)  # 2026-03-02  # fmt: skip
+    write_events(tracker, {
+        "visitor-1": left,
+        "visitor-2": [user("what is reflexology", "faq", 0.9, topic="what_is_reflexology")],
+        ODD_SENDER: [user("blorp", "nlu_fallback", 0.4, ranking=[("greet", 0.21)]),
+                     action("action_default_fallback")],
+    }, start=1_772_409_600.0)  # 2026-03-02  # fmt: skip
     settings = replace(inbox_settings, tracker_store_url=tracker)
     with running(make_server(settings, port=0)) as server:
         client = InboxClient(server.url)
         client.post("/login", {"password": PASSWORD, "next": "/"})
-        assert 'href="/usage"' in client.get("/").body
-        page = client.get("/usage?since=2026-03-01")
-        bad = client.get("/usage?since=yesterday-ish")
+        yield client
+
+
+def test_usage_page_draws_the_funnel_of_the_conversations(reviewing):
+    assert 'href="/usage"' in reviewing.get("/").body
+    page = reviewing.get("/usage?since=2026-03-01")
     assert page.status == 200
     assert "Enquiry funnel" in page.body and page.body.count("<svg") == 3
     assert '<td>Products and quantities</td><td class="n">1</td><td class="n">1</td>' in (
         page.body
     )  # reached the products question, and left there
     assert "what is reflexology" in page.body
+    bad = reviewing.get("/usage?since=yesterday-ish")
     assert bad.status == 400 and "cannot read" in bad.body
+
+
+def test_conversations_worth_a_look_and_one_in_context(reviewing):
+    def listed(show: str) -> str:
+        return reviewing.get(f"/conversations?show={show}&since=2026-03-01").body
+
+    assert "web:ünï code/1?x=&lt;b&gt;" in listed("fallbacks") and "visitor-1" not in listed(
+        "fallbacks"
+    )
+    abandoned = listed("abandoned")
+    assert "visitor-1" in abandoned and "left at Products and quantities" in abandoned
+    assert all(name in listed("all") for name in ("visitor-1", "visitor-2", "web:"))
+
+    link = re.search(r'href="(/conversation\?id=[^"]+)"', listed("fallbacks")).group(1)
+    page = reviewing.get(html.unescape(link))
+    assert page.status == 200 and "web:ünï code/1?x=&lt;b&gt;" in page.body
+    assert "not understood</span> best guess greet (0.21)" in page.body
+    assert reviewing.get("/conversation?id=nobody").status == 404
