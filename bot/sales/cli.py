@@ -30,7 +30,7 @@ def register(subparsers) -> None:
 
 
 def serve_command(args, settings) -> int:
-    from bot.sales.server import InboxConfigError, serve
+    from bot.sales.startup import InboxConfigError, serve
 
     try:
         serve(settings, port=args.port)

@@ -15,6 +15,7 @@ from bot.sales.pages import (
     BUYER_LABELS,
     e,
     layout,
+    notices,
     priority_badge,
     product,
     status_badge,
@@ -38,11 +39,7 @@ def lead_page(
     notice: str | None = None,
     error: str | None = None,
 ) -> str:
-    alerts = ""
-    if notice:
-        alerts += f'<p class="alert alert-ok" role="status">{e(notice)}</p>'
-    if error:
-        alerts += f'<p class="alert alert-error" role="alert">{e(error)}</p>'
+    alerts = notices(notice, error)
     body = (
         '<p class="crumbs"><a href="/">← All leads</a></p>'
         f"{_heading(lead, verdict)}{alerts}"

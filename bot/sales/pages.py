@@ -66,6 +66,14 @@ def priority_badge(verdict: Assessment) -> str:
     )
 
 
+def notices(notice: str | None = None, error: str | None = None) -> str:
+    """What just happened (a status line) and what went wrong (an alert), when there is any."""
+    shown = f'<p class="alert alert-ok" role="status">{e(notice)}</p>' if notice else ""
+    if error:
+        shown += f'<p class="alert alert-error" role="alert">{e(error)}</p>'
+    return shown
+
+
 def layout(title: str, body: str, csrf: str | None = None) -> str:
     """The page frame; ``csrf`` is given on signed-in pages and enables the logout button."""
     logout = ""

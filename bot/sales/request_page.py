@@ -11,17 +11,13 @@ from typing import Any, Mapping
 from urllib.parse import quote
 
 from bot.sales.lead_page import email_link, facts_card, phone_link, transcript_card
-from bot.sales.pages import e, layout, status_badge, when
+from bot.sales.pages import e, layout, notices, status_badge, when
 
 
 def request_page(
     request: Mapping[str, Any], csrf: str, notice: str | None = None, error: str | None = None
 ) -> str:
-    alerts = ""
-    if notice:
-        alerts += f'<p class="alert alert-ok" role="status">{e(notice)}</p>'
-    if error:
-        alerts += f'<p class="alert alert-error" role="alert">{e(error)}</p>'
+    alerts = notices(notice, error)
     reference = request["reference"] or ""
     body = (
         '<p class="crumbs"><a href="/">← All leads and requests</a></p>'

@@ -22,7 +22,8 @@ from bot.leads.models import Lead
 from bot.leads.services import submit_lead
 from bot.leads.submission import LeadSubmission
 from bot.sales.passwords import hash_password
-from bot.sales.server import InboxServer, make_server
+from bot.sales.server import InboxServer
+from bot.sales.startup import make_server
 from tests.sales.support import InboxClient
 from tests.support.database import migrated_database
 from tests.support.submissions import chat, lead_submission

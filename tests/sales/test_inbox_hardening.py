@@ -9,7 +9,8 @@ import pytest
 
 from bot.config import ConfigError, load_settings
 from bot.db import dispose_engine, upgrade
-from bot.sales.server import COOKIE, DEVICE_COOKIE, InboxServer, make_server
+from bot.sales.server import COOKIE, DEVICE_COOKIE, InboxServer
+from bot.sales.startup import make_server
 from bot.sales.throttle import LoginThrottle
 from tests.sales.conftest import PASSWORD
 from tests.sales.hostile import HOSTILE, send_raw

@@ -12,7 +12,8 @@ import pytest
 
 from bot.db.unit_of_work import unit_of_work_factory
 from bot.leads.services import get_lead
-from bot.sales.server import COOKIE, InboxConfigError, make_server
+from bot.sales.server import COOKIE
+from bot.sales.startup import InboxConfigError, make_server
 from tests.sales.conftest import ATTACK, PASSWORD
 from tests.sales.support import InboxClient
 from tests.support.threads import running

@@ -21,8 +21,8 @@ import redis
 from bot.config import Settings, load_settings
 from bot.sales.redis_store import KEY_PREFIX, RedisStore, StoreUnavailable
 from bot.sales.revocation import SharedRevokedSessions
-from bot.sales.server import make_server
 from bot.sales.sessions import Session
+from bot.sales.startup import make_server
 from bot.sales.throttle import SharedLoginThrottle
 from tests.sales.conftest import PASSWORD
 from tests.sales.support import InboxClient, ManualClock
