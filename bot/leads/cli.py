@@ -198,7 +198,11 @@ def _lead_text(lead: dict, verdict: Assessment) -> str:
         ("Created", _when(lead["created_at"])),
         ("Buyer type", lead["buyer_type"]),
         *[(label, lead[key] or "-") for label, key in CONTACT_FIELDS],
-        ("Products", "\n".join(f"{i['quantity']} x {i['product']}" for i in lead["items"]) or "-"),
+        (
+            "Products",
+            "\n".join(f"{i['quantity']} x {i['product'].replace('_', ' ')}" for i in lead["items"])
+            or "-",
+        ),  # fmt: skip
         *[(label, lead[key]) for label, key in SHOWN_IF_GIVEN if lead[key]],
         ("Consent", f"given {_when(lead['consent_at'])}" if lead["consent_at"] else "not given"),
     ]

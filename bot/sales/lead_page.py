@@ -7,7 +7,7 @@ Sales decides how to follow up from this page, so it shows the whole record
 from __future__ import annotations
 
 from typing import Any, Dict, Mapping, Sequence
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from bot.leads.models import LEAD_STATUSES
 from bot.leads.rules import Assessment
@@ -47,7 +47,7 @@ def lead_page(
         f"{_contact(lead)}{_enquiry(lead, verdict)}{_items(lead['items'])}{_consents(lead)}"
         '</div><div class="column">'
         f"{_status_form(lead, csrf)}{_note_form(lead, csrf)}{_history(lead['history'])}"
-        f"{transcript_card(lead['transcript'])}"
+        f"{transcript_card(lead['transcript'], lead.get('conversation_id'))}"
         "</div></div>"
     )
     return layout(lead["reference"] or "Lead", body, csrf)
@@ -199,15 +199,23 @@ def _history_entry(entry: Mapping[str, Any]) -> str:
     return f'<li><span class="when">{e(when(entry["at"]))}</span> {change}{note}</li>'
 
 
-def transcript_card(messages: Sequence[Mapping[str, Any]]) -> str:
-    """The conversation as chat bubbles, visitor on the right; shared with the request page."""
+def transcript_card(messages: Sequence[Mapping[str, Any]], conversation_id: str | None) -> str:
+    """The conversation as chat bubbles, visitor on the right; shared with the request page.
+
+    Links to the whole conversation in the review pages, which also show what
+    the bot understood of each message.
+    """
     if not messages:
         body = '<p class="muted">No conversation was recorded.</p>'
     else:
         body = "".join(_message(m) for m in messages)
+    review = ""
+    if conversation_id:
+        link = "/conversation?" + urlencode({"id": conversation_id})
+        review = f'<p class="muted"><a href="{e(link)}">What the bot understood</a></p>'
     return (
         '<section class="card"><h2>Conversation</h2>'
-        f'<div class="chat" id="transcript">{body}</div></section>'
+        f'<div class="chat" id="transcript">{body}</div>{review}</section>'
     )
 
 

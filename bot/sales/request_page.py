@@ -29,7 +29,7 @@ def request_page(
         '<div class="detail-grid"><div class="column">'
         f"{_contact(request)}{_close_form(request, csrf)}"
         '</div><div class="column">'
-        f"{transcript_card(request.get('transcript') or [])}"
+        f"{transcript_card(request.get('transcript') or [], request.get('conversation_id'))}"
         "</div></div>"
     )
     return layout(reference or "Request", body, csrf)

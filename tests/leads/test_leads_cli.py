@@ -93,7 +93,7 @@ def test_show_prints_a_record_a_sales_person_can_read(cli_env, reference, uow_fa
     assert field(out, "E-mail") == "ana@serenity.example"
     assert field(out, "Phone") == "+44 20 7946 0000"
     assert field(out, "Country") == "GB"
-    assert field(out, "Products") == "20 x foot_roller" and "   5 x deep_calf_massager" in out
+    assert field(out, "Products") == "20 x foot roller" and "   5 x deep calf massager" in out
     assert field(out, "Timeline") == "next quarter" and field(out, "Budget") == "5000 EUR"
     assert field(out, "Notes") == "Please send a catalogue."
     assert "created as new: submitted" in out and "new -> contacted: called, wants a quote" in out

@@ -305,3 +305,8 @@ def test_conversations_worth_a_look_and_one_in_context(reviewing):
     assert page.status == 200 and "web:ünï code/1?x=&lt;b&gt;" in page.body
     assert "not understood</span> best guess greet (0.21)" in page.body
     assert reviewing.get("/conversation?id=nobody").status == 404
+
+
+def test_a_lead_links_to_its_conversation_in_review(signed_in, leads):
+    page = signed_in.get(f"/leads/{leads['hot']}").body
+    assert 'href="/conversation?id=c-hot"' in page and "What the bot understood" in page
