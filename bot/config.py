@@ -14,16 +14,15 @@ from pathlib import Path
 from typing import Mapping, Tuple
 from urllib.parse import urlsplit
 
+from bot import env_values as values
+from bot.env_values import ConfigError as ConfigError  # where callers have always found it
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 LOCK_LIFETIME_SECONDS = 20
 # Rasa's Redis lock store, kept answering through a Redis outage.
 REDIS_LOCK_STORE = "bot.serving.lock_store.ResilientRedisLockStore"
-
-
-class ConfigError(ValueError):
-    """A configuration value is present but unusable."""
 
 
 @dataclass(frozen=True)
@@ -189,82 +188,16 @@ def _client_host(bind_host: str) -> str:
     return "localhost" if bind_host in ("0.0.0.0", "::", "") else bind_host
 
 
-def _port(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        port = int(raw)
-    except ValueError:
-        raise ConfigError(f"{name} must be a port number, got {raw!r}") from None
-    if not 0 < port < 65536:
-        raise ConfigError(f"{name} must be between 1 and 65535, got {port}")
-    return port
-
-
-def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    if not raw.isdigit() or int(raw) < 1:
-        raise ConfigError(f"{name} must be a positive whole number, got {raw!r}")
-    return int(raw)
-
-
-def _whole_number(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    if not raw.isdigit():
-        raise ConfigError(f"{name} must be a whole number (0 or more), got {raw!r}")
-    return int(raw)
-
-
-def _flag(env: Mapping[str, str], name: str) -> bool:
-    raw = env.get(name, "").strip().lower()
-    if raw not in ("", "true", "false", "1", "0", "yes", "no", "on", "off"):
-        raise ConfigError(f"{name} must be true or false, got {raw!r}")
-    return raw in ("true", "1", "yes", "on")
-
-
-def _sqlite_url(path: Path) -> str:
-    return f"sqlite:///{path}"
-
-
-def _database_url(raw: str, project_dir: Path, default_file: str) -> str:
-    """Normalise a database URL; relative SQLite paths are taken from the project."""
-    url = raw.strip() or _sqlite_url(project_dir / "var" / default_file)
-    if url.startswith("postgres://"):  # the spelling Heroku-style hosts hand out
-        url = "postgresql://" + url[len("postgres://") :]
-    if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
-        relative = url[len("sqlite:///") :]
-        if relative and relative != ":memory:":
-            url = _sqlite_url(project_dir / relative)
-    if "://" not in url:
-        raise ConfigError(f"DATABASE_URL is not a database URL: {url!r}")
-    return url
-
-
-def _origins(env: Mapping[str, str], web_port: int) -> Tuple[str, ...]:
-    raw = env.get("WEB_ORIGINS", "").strip()
-    if not raw:
-        return (f"http://localhost:{web_port}", f"http://127.0.0.1:{web_port}")
-    origins = tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip())
-    if "*" in origins:
-        raise ConfigError("WEB_ORIGINS must list origins; '*' is not allowed")
-    return origins
-
-
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Build :class:`Settings` from ``env`` (the process environment by default)."""
     env = os.environ if env is None else env
     project_dir = Path(env.get("BOT_PROJECT_DIR") or PROJECT_ROOT).resolve()
-    database_url = _database_url(env.get("DATABASE_URL", ""), project_dir, "leads.db")
+    database_url = values.database_url(env.get("DATABASE_URL", ""), project_dir, "leads.db")
     tracker_default = env.get("DATABASE_URL", "")
-    tracker_store_url = _database_url(
+    tracker_store_url = values.database_url(
         env.get("TRACKER_STORE_URL", "") or tracker_default, project_dir, "tracker.db"
     )
-    web_port = _port(env, "WEB_PORT", 8000)
+    web_port = values.port(env, "WEB_PORT", 8000)
     models_dir = Path(env.get("MODELS_DIR") or project_dir / "models")
     return Settings(
         project_dir=project_dir,
@@ -272,23 +205,23 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         tracker_store_url=tracker_store_url,
         redis_url=env.get("REDIS_URL", "").strip() or None,
         bind_host=env.get("BIND_HOST", "").strip() or "127.0.0.1",
-        rasa_port=_port(env, "RASA_PORT", 5005),
-        action_port=_port(env, "ACTION_PORT", 5055),
+        rasa_port=values.port(env, "RASA_PORT", 5005),
+        action_port=values.port(env, "ACTION_PORT", 5055),
         web_port=web_port,
         rasa_token=env.get("RASA_TOKEN", "").strip() or None,
-        cors_origins=_origins(env, web_port),
+        cors_origins=values.origins(env, web_port),
         models_dir=models_dir if models_dir.is_absolute() else project_dir / models_dir,
         log_level=(env.get("LOG_LEVEL", "").strip() or "INFO").upper(),
-        sales_inbox_port=_port(env, "SALES_INBOX_PORT", 8001),
+        sales_inbox_port=values.port(env, "SALES_INBOX_PORT", 8001),
         sales_inbox_password_hash=env.get("SALES_INBOX_PASSWORD_HASH", "").strip() or None,
-        sales_inbox_secure_cookies=_flag(env, "SALES_INBOX_SECURE_COOKIES"),
-        max_message_chars=_positive_int(env, "MAX_MESSAGE_CHARS", 10_000),
-        max_request_bytes=_positive_int(env, "MAX_REQUEST_BYTES", 256 * 1024),
-        parse_cache_size=_whole_number(env, "PARSE_CACHE_SIZE", 4096),
+        sales_inbox_secure_cookies=values.flag(env, "SALES_INBOX_SECURE_COOKIES"),
+        max_message_chars=values.positive_int(env, "MAX_MESSAGE_CHARS", 10_000),
+        max_request_bytes=values.positive_int(env, "MAX_REQUEST_BYTES", 256 * 1024),
+        parse_cache_size=values.whole_number(env, "PARSE_CACHE_SIZE", 4096),
         action_bind_host=env.get("ACTION_BIND_HOST", "").strip() or "127.0.0.1",
         action_server_token=env.get("ACTION_SERVER_TOKEN", "").strip() or None,
-        rasa_instances=_positive_int(env, "RASA_INSTANCES", 1),
-        action_servers=_positive_int(env, "ACTION_SERVERS", 1),
+        rasa_instances=values.positive_int(env, "RASA_INSTANCES", 1),
+        action_servers=values.positive_int(env, "ACTION_SERVERS", 1),
         **_handoff_settings(env, project_dir),
     )
 
@@ -302,8 +235,8 @@ def _handoff_settings(env: Mapping[str, str], project_dir: Path) -> dict:
         text,
         handoff_rules=project_dir / rules if rules else None,
         handoff_hours=project_dir / hours if hours else None,
-        handoff_max_attempts=_positive_int(env, "HANDOFF_MAX_ATTEMPTS", 8),
-        smtp_port=_port(env, "SMTP_PORT", 587),
+        handoff_max_attempts=values.positive_int(env, "HANDOFF_MAX_ATTEMPTS", 8),
+        smtp_port=values.port(env, "SMTP_PORT", 587),
     )
 
 
