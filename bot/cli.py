@@ -29,7 +29,8 @@ COMMAND_MODULES = [
     "bot.leads.cli",
     "bot.admin.cli",
     "bot.handoff.cli",
-    "bot.sales.cli",
+    "bot.workspace.cli",
+    "bot.accounts.cli",
 ]
 EXIT_PIPE_CLOSED = 128 + signal.SIGPIPE  # what a shell reports for `cat big | head`
 

@@ -54,10 +54,11 @@ class Settings:
     smtp_from: str | None = None
     sales_email: str | None = None
     slack_webhook_url: str | None = None
-    # Sales inbox (bot/sales): refuses to start until the password hash is set.
-    sales_inbox_port: int = 8001
-    sales_inbox_password_hash: str | None = field(default=None, repr=False)
-    sales_inbox_secure_cookies: bool = False  # cookies only over HTTPS (Secure attribute)
+    # The sales and admin workspace (bot/workspace); people sign in with their own
+    # accounts (`bot accounts add`). Without a key one is generated into var/secrets/.
+    workspace_port: int = 8001
+    workspace_secret_key: str | None = field(default=None, repr=False)
+    workspace_secure_cookies: bool = False  # cookies only over HTTPS (Secure attribute)
     # Serving limits and the action server's lock (bot/serving): every chat
     # channel refuses what is over these before it reaches the model.
     max_message_chars: int = 10_000
@@ -116,8 +117,8 @@ class Settings:
         return f"http://{_client_host(self.bind_host)}:{self.web_port}"
 
     @property
-    def sales_inbox_url(self) -> str:
-        return f"http://{_client_host(self.bind_host)}:{self.sales_inbox_port}"
+    def workspace_url(self) -> str:
+        return f"http://{_client_host(self.bind_host)}:{self.workspace_port}"
 
     def child_environment(self) -> dict:
         """These settings as environment variables, for the processes we start.
@@ -134,8 +135,8 @@ class Settings:
             "RASA_PORT": str(self.rasa_port),
             "ACTION_PORT": str(self.action_port),
             "WEB_PORT": str(self.web_port),
-            "SALES_INBOX_PORT": str(self.sales_inbox_port),
-            "SALES_INBOX_SECURE_COOKIES": str(self.sales_inbox_secure_cookies).lower(),
+            "WORKSPACE_PORT": str(self.workspace_port),
+            "WORKSPACE_SECURE_COOKIES": str(self.workspace_secure_cookies).lower(),
             "WEB_ORIGINS": ",".join(self.cors_origins),
             "MODELS_DIR": str(self.models_dir),
             "LOG_LEVEL": self.log_level,
@@ -148,7 +149,7 @@ class Settings:
             "ACTION_SERVERS": str(self.action_servers),
         }
         optional = (
-            "rasa_token", "sales_inbox_password_hash", "action_server_token", *_HANDOFF_TEXT,
+            "rasa_token", "workspace_secret_key", "action_server_token", *_HANDOFF_TEXT,
         )  # fmt: skip
         for name in optional:
             value = getattr(self, name)
@@ -212,9 +213,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         cors_origins=values.origins(env, web_port),
         models_dir=models_dir if models_dir.is_absolute() else project_dir / models_dir,
         log_level=(env.get("LOG_LEVEL", "").strip() or "INFO").upper(),
-        sales_inbox_port=values.port(env, "SALES_INBOX_PORT", 8001),
-        sales_inbox_password_hash=env.get("SALES_INBOX_PASSWORD_HASH", "").strip() or None,
-        sales_inbox_secure_cookies=values.flag(env, "SALES_INBOX_SECURE_COOKIES"),
+        workspace_port=values.port(env, "WORKSPACE_PORT", 8001),
+        workspace_secret_key=env.get("WORKSPACE_SECRET_KEY", "").strip() or None,
+        workspace_secure_cookies=values.flag(env, "WORKSPACE_SECURE_COOKIES"),
         max_message_chars=values.positive_int(env, "MAX_MESSAGE_CHARS", 10_000),
         max_request_bytes=values.positive_int(env, "MAX_REQUEST_BYTES", 256 * 1024),
         parse_cache_size=values.whole_number(env, "PARSE_CACHE_SIZE", 4096),

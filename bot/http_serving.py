@@ -1,11 +1,10 @@
 """What the project's small standard-library HTTP servers have in common.
 
-The demo site (``bot.web.server``) and the sales inbox (``bot.sales.server``)
-run as their own processes, started by ``bot web`` / ``bot sales-inbox`` and
-stopped by the runner or a process manager with SIGTERM. Both need to finish
-open requests and close their socket on that signal rather than die mid-answer.
-Both also refuse malformed or hostile requests the same way
-(:class:`GuardedRequestHandler`). Routes, headers and files stay in each
+The demo site (``bot.web.server``) runs as its own process, started by
+``bot web`` and stopped by the runner or a process manager with SIGTERM. It
+needs to finish open requests and close its socket on that signal rather than
+die mid-answer, and refuses malformed or hostile requests
+(:class:`GuardedRequestHandler`). Routes, headers and files stay in the
 server's module.
 """
 

@@ -45,7 +45,8 @@ class ServerSpec:
         return self.kind or self.name
 
 
-def _base_env(settings: Settings) -> dict:
+def base_environment(settings: Settings) -> dict:
+    """The environment of every process ``bot run`` starts: Rasa's quiet settings and ours."""
     env = rasa_environment()
     env.update(settings.child_environment())
     env["PYTHONUNBUFFERED"] = "1"
@@ -58,7 +59,7 @@ def action_server(settings: Settings, number: int = 1) -> ServerSpec:
     Clustered, server ``number`` listens on loopback on its own port, behind nginx.
     """
     command = [sys.executable, "-m", "bot.serving.action_server"]
-    env = _base_env(settings)
+    env = base_environment(settings)
     if not settings.clustered:
         health = settings.action_url.replace("/webhook", "/health")
         return ServerSpec("action server", command, health, env, ready_timeout=90.0)
@@ -85,24 +86,23 @@ def rasa_server(settings: Settings, model: Path, number: int = 1) -> ServerSpec:
         "--cors", *settings.cors_origins,
     ]  # fmt: skip
     health = settings.rasa_instance_urls[number - 1] + "/"
-    return ServerSpec(name, command, health, _base_env(settings), 300.0, "Rasa server")
+    return ServerSpec(name, command, health, base_environment(settings), 300.0, "Rasa server")
 
 
 def web_server(settings: Settings) -> ServerSpec:
     command = [sys.executable, "-m", "bot.cli", "web"]
-    return ServerSpec("web server", command, settings.web_url + "/", _base_env(settings))
+    return ServerSpec("web server", command, settings.web_url + "/", base_environment(settings))
 
 
 def dispatcher(settings: Settings) -> ServerSpec:
     command = [sys.executable, "-m", "bot.cli", "handoff", "dispatch"]
-    return ServerSpec("lead dispatcher", command, None, _base_env(settings))
+    return ServerSpec("lead dispatcher", command, None, base_environment(settings))
 
 
-def sales_inbox(settings: Settings) -> ServerSpec:
-    command = [sys.executable, "-m", "bot.cli", "sales-inbox"]
-    return ServerSpec(
-        "sales inbox", command, settings.sales_inbox_url + "/healthz", _base_env(settings)
-    )
+def workspace(settings: Settings) -> ServerSpec:
+    command = [sys.executable, "-m", "bot.cli", "workspace"]
+    return ServerSpec("workspace", command, settings.workspace_url + "/healthz",
+                      base_environment(settings))  # fmt: skip
 
 
 def start(spec: ServerSpec, cwd: Path, log_file: IO) -> subprocess.Popen:

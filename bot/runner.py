@@ -66,8 +66,7 @@ def server_specs(settings: Settings, model: Path) -> List[ServerSpec]:
     """The servers of ``make run``, in start order."""
     specs = cluster.serving_specs(settings, model)
     specs += [processes.web_server(settings), processes.dispatcher(settings)]
-    if settings.sales_inbox_password_hash:
-        specs.append(processes.sales_inbox(settings))
+    specs.append(processes.workspace(settings))
     return specs
 
 
@@ -151,10 +150,10 @@ def print_urls(settings: Settings, log: Callable[[str], None]) -> None:
             f"{', '.join(map(str, settings.action_server_ports))}")  # fmt: skip
     else:
         log(f"  Action server:     {settings.action_url}")
-    if settings.sales_inbox_password_hash:
-        log(f"  Sales inbox:       {settings.sales_inbox_url}/")
-    else:
-        log("  Sales inbox:       off (set SALES_INBOX_PASSWORD_HASH; see README)")
+    log(
+        f"  Workspace:         {settings.workspace_url}/ (sales and admin; accounts: "
+        "`.venv/bin/bot accounts add NAME --role admin`)"
+    )
     warning = no_channel_warning(settings)
     if warning:
         log("")

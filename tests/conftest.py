@@ -18,11 +18,18 @@ from tests.support.servers import Stack, stack_settings
 # unchanged project reuses the model of an earlier session.
 TEST_MODELS_DIR = Path(os.environ.get("TEST_MODELS_DIR", PROJECT_ROOT / "var" / "test-models"))
 TEST_WEB_PORT = int(os.environ.get("TEST_WEB_PORT", "8765"))
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"  # screenshots a person looks at; not in git
 # Rasa caches trained components under the working directory's .rasa/cache;
 # tests that train in a copy of the project share this one, so a component
 # whose inputs did not change (most of them, when only an answer text was
 # edited) is reused instead of trained again.
 os.environ.setdefault("RASA_CACHE_DIRECTORY", str(PROJECT_ROOT / ".rasa" / "cache"))
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
 
 
 @pytest.fixture(scope="session")

@@ -57,7 +57,7 @@ def test_wildcard_cors_origin_is_refused():
 
 def test_children_rebuild_the_same_settings():
     settings = load_settings(
-        {"SMTP_HOST": "mail", "SALES_INBOX_PASSWORD_HASH": "h", "HANDOFF_MAX_ATTEMPTS": "3"}
+        {"SMTP_HOST": "mail", "WORKSPACE_SECRET_KEY": "h", "HANDOFF_MAX_ATTEMPTS": "3"}
     )
     assert load_settings(settings.child_environment()) == settings
     settings = load_settings(

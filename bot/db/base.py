@@ -21,7 +21,7 @@ NAMING_CONVENTION = {
 }
 
 # Modules whose tables Alembic must see when it compares models to migrations.
-MODEL_MODULES = ("bot.leads.models", "bot.handoff.models")
+MODEL_MODULES = ("bot.leads.models", "bot.handoff.models", "bot.accounts.models")
 
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
 Base = declarative_base(metadata=metadata)

@@ -27,6 +27,7 @@ from sqlalchemy.exc import (
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.accounts.repository import AccountRepository
 from bot.db.engine import get_session_factory
 from bot.handoff.repository import HandoffRepository, NotificationRepository
 from bot.handoff.unit_of_work import AbstractUnitOfWork
@@ -48,6 +49,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.leads = SqlAlchemyLeadRepository(self.session)
         self.notifications = NotificationRepository(self.session)
         self.handoffs = HandoffRepository(self.session)
+        self.accounts = AccountRepository(self.session)
         return self
 
     def __exit__(self, exc_type, exc, traceback) -> None:

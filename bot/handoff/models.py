@@ -17,6 +17,7 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     Column,
+    ForeignKey,
     Index,
     Integer,
     String,
@@ -25,6 +26,7 @@ from sqlalchemy import (
     column,
     text,
 )
+from sqlalchemy.orm import relationship
 
 from bot.db.base import Base, UTCDateTime, utcnow
 
@@ -89,3 +91,26 @@ class HandoffRequest(Base):
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
     closed_at = Column(UTCDateTime)
+    assigned_to = Column(String(64))  # an account's user name (bot.accounts)
+    history = relationship(
+        "HandoffHistory",
+        cascade="all, delete-orphan",
+        order_by="HandoffHistory.id",
+        passive_deletes=True,
+    )
+
+
+class HandoffHistory(Base):
+    """What sales did with a request: closed it, assigned it, wrote a note."""
+
+    __tablename__ = "handoff_history"
+
+    id = Column(Integer, primary_key=True)
+    request_id = Column(
+        Integer, ForeignKey("handoff_requests.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    from_status = Column(String(16))
+    to_status = Column(String(16), nullable=False)
+    note = Column(Text)
+    author = Column(String(64))
+    at = Column(UTCDateTime, nullable=False, default=utcnow)

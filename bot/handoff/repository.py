@@ -40,9 +40,11 @@ class HandoffRepository:
         )
         return self._one(query, for_update=True)
 
-    def list_open(self) -> List[HandoffRequest]:
-        query = select(HandoffRequest).where(HandoffRequest.status == "open")
-        return list(self.session.execute(query.order_by(HandoffRequest.id)).scalars())
+    def all(self, status: str | None = None) -> List[HandoffRequest]:
+        query = select(HandoffRequest).order_by(HandoffRequest.id)
+        if status is not None:
+            query = query.where(HandoffRequest.status == status)
+        return list(self.session.execute(query).scalars())
 
     def with_email(self, address: str, for_update: bool = False) -> List[HandoffRequest]:
         """Requests left with ``address`` (compared case-insensitively), oldest first."""

@@ -1,6 +1,6 @@
 """Narrowing the lead list: by status, priority, free text and age.
 
-Shared by the sales inbox and ``bot leads list`` so both answer "hot leads of
+Shared by the workspace and ``bot leads list`` so both answer "hot leads of
 the last week mentioning Serenity" the same way. Status, age and text are
 conditions of the database query (:meth:`bot.leads.repository.SqlAlchemyLeadRepository.list`);
 priority is not stored, it comes from the lead scoring rules
@@ -42,10 +42,10 @@ class LeadFilter:
 
 
 def parse_since(text: str | None, now: datetime | None = None) -> datetime | None:
-    """The ``since`` of a filter form (the sales inbox's query string); blank keeps everything.
+    """The ``since`` of a filter form (the workspace's query string); blank keeps everything.
 
     Reading it is :func:`bot.durations.since`'s job; this only turns a value it cannot
-    read into a FilterError, which the inbox shows like any other bad filter value.
+    read into a FilterError, which the workspace shows like any other bad filter value.
     """
     if text is None or not text.strip():
         return None

@@ -51,6 +51,7 @@ class Lead(Base):
     budget = Column(Text)
     notes = Column(Text)
     status = Column(String(16), nullable=False, default="new")
+    assigned_to = Column(String(64))  # an account's user name (bot.accounts)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
@@ -120,4 +121,5 @@ class StatusHistory(Base):
     from_status = Column(String(16))
     to_status = Column(String(16), nullable=False)
     note = Column(Text)
+    author = Column(String(64))  # who changed it or wrote the note
     at = Column(UTCDateTime, nullable=False, default=utcnow)

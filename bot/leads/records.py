@@ -18,6 +18,7 @@ EXPORT_FIELDS = (
     "reference",
     "created_at",
     "status",
+    "assigned_to",
     "buyer_type",
     "organisation",
     "name",
@@ -54,6 +55,7 @@ def lead_record(lead: Lead) -> Dict[str, Any]:
         "created_at": iso(lead.created_at),
         "updated_at": iso(lead.updated_at),
         "status": lead.status,
+        "assigned_to": lead.assigned_to,
         "buyer_type": lead.buyer_type,
         "organisation": lead.organisation,
         "name": lead.name,
@@ -76,11 +78,17 @@ def lead_details(lead: Lead) -> Dict[str, Any]:
         {"given_at": iso(c.given_at), "wording": c.wording, "granted": c.granted}
         for c in lead.consents
     ]
-    record["history"] = [
-        {"from": h.from_status, "to": h.to_status, "note": h.note, "at": iso(h.at)}
-        for h in lead.history
-    ]
+    record["history"] = history_entries(lead.history)
     return record
+
+
+def history_entries(entries: Iterable[Any]) -> List[Dict[str, Any]]:
+    """A status history (of a lead or a hand-off request) as plain dicts, oldest first."""
+    return [
+        {"from": h.from_status, "to": h.to_status, "note": h.note, "at": iso(h.at),
+         "author": h.author}
+        for h in entries
+    ]  # fmt: skip
 
 
 def format_items(items: Iterable[Dict[str, Any]]) -> str:

@@ -129,7 +129,11 @@ def _notification_to_refresh(uow: AbstractUnitOfWork, reference: str):
 
 
 def change_status(
-    uow: AbstractUnitOfWork, reference: str, new_status: str, note: str | None = None
+    uow: AbstractUnitOfWork,
+    reference: str,
+    new_status: str,
+    note: str | None = None,
+    author: str | None = None,
 ) -> Dict[str, Any]:
     """Move a lead along the sales pipeline, keeping who-knows-why in the history."""
     if new_status not in LEAD_STATUSES:
@@ -138,18 +142,16 @@ def change_status(
         lead = _existing(uow, reference, for_update=True)
         if lead.status == new_status:
             raise InvalidStatusChange(f"{reference} is already {new_status}")
-        now = utcnow()
-        lead.history.append(
-            StatusHistory(from_status=lead.status, to_status=new_status, note=note, at=now)
-        )
+        _remember(lead, new_status, note, author)
         lead.status = new_status
-        lead.updated_at = now
         record = lead_record(lead)
         uow.commit()
     return record
 
 
-def add_note(uow: AbstractUnitOfWork, reference: str, note: str) -> Dict[str, Any]:
+def add_note(
+    uow: AbstractUnitOfWork, reference: str, note: str, author: str | None = None
+) -> Dict[str, Any]:
     """A note in the lead's history ("left a voicemail") without moving it along the pipeline.
 
     Kept as a history entry whose status stays the same, so the history reads
@@ -160,14 +162,36 @@ def add_note(uow: AbstractUnitOfWork, reference: str, note: str) -> Dict[str, An
         raise InvalidStatusChange("a note needs some text")
     with uow:
         lead = _existing(uow, reference, for_update=True)
-        now = utcnow()
-        lead.history.append(
-            StatusHistory(from_status=lead.status, to_status=lead.status, note=text, at=now)
-        )
-        lead.updated_at = now
+        _remember(lead, lead.status, text, author)
         record = lead_record(lead)
         uow.commit()
     return record
+
+
+def assign(
+    uow: AbstractUnitOfWork, reference: str, assignee: str | None, author: str | None = None
+) -> Dict[str, Any]:
+    """Give the lead to one person (``None``: to nobody); the history says who did it."""
+    with uow:
+        lead = _existing(uow, reference, for_update=True)
+        if lead.assigned_to == assignee:
+            raise InvalidStatusChange(f"{reference} is already {assignment_words(assignee)}")
+        lead.assigned_to = assignee
+        _remember(lead, lead.status, assignment_words(assignee).capitalize() + ".", author)
+        record = lead_record(lead)
+        uow.commit()
+    return record
+
+
+def assignment_words(assignee: str | None) -> str:
+    return f"assigned to {assignee}" if assignee else "not assigned to anyone"
+
+
+def _remember(lead: Lead, new_status: str, note: str | None, author: str | None) -> None:
+    now = utcnow()
+    lead.history.append(StatusHistory(from_status=lead.status, to_status=new_status,
+                                      note=note, author=author, at=now))  # fmt: skip
+    lead.updated_at = now
 
 
 def get_lead(uow: AbstractUnitOfWork, reference: str) -> Dict[str, Any]:

@@ -1,6 +1,7 @@
-"""The whole loop with real trainings: fix a wrong prediction, and refuse a harmful label set.
+"""The gate with a real training: a harmful label set is refused and the active model stays.
 
-Two trainings in this module (about 1-2 minutes each). Both start from the
+The other way round (labels learnt, promoted, served) is played from the
+browser on a running bot in tests/e2e/test_workspace_stack.py. This starts from the
 session's trained model, registered as active with its held-out metrics, in a
 private copy of the project whose held-out set also covers greet/goodbye/thank.
 """
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.admin.evaluation import HOLDOUT_DIR, evaluate, predict
+from bot.admin.evaluation import HOLDOUT_DIR, evaluate
 from bot.admin.examples import example_key, known_texts
 from bot.admin.labels import label
 from bot.admin.registry import Registry, active_model
@@ -46,11 +47,6 @@ nlu:
 # retraining flips one or two of the 56 FAQ answers (~0.036): the tests allow that noise;
 # a harmful label set costs far more.
 TOLERANCES = ["--tolerance", "0.05", "--intent-tolerance", "0.3"]
-WRONG_AT_FIRST = "much obliged to you kind bot"
-NEW_PHRASING = [
-    WRONG_AT_FIRST, "much obliged", "much obliged to you", "I am much obliged",
-    "very much obliged", "obliged, truly", "i'm obliged to you", "much obliged for the help",
-]  # fmt: skip
 GREETINGS = ["hello", "hi", "hey", "good morning", "hiya", "good evening"]
 COMPANY = ["friend", "mate", "folks", "everyone", "all", "team"]
 
@@ -75,24 +71,6 @@ def baseline(trained_model, tmp_path_factory) -> Path:
 @pytest.fixture
 def project(baseline, tmp_path) -> Path:
     return Path(shutil.copytree(baseline, tmp_path / "project"))
-
-
-def test_labelled_new_phrasing_is_learnt_and_promoted(project, monkeypatch, capsys):
-    settings = use_project(monkeypatch, project)
-    old = active_model(settings)
-    assert predict(old, [WRONG_AT_FIRST]) != ["thank"]
-    for text in NEW_PHRASING:
-        label(project, text, "thank", user="tester")
-    assert main(["admin", "train", *TOLERANCES]) == 0
-    out = capsys.readouterr().out
-    assert "[1/5] Validating" in out and "Promoted: not worse" in out
-    new = active_model(settings)
-    assert new != old and predict(new, [WRONG_AT_FIRST]) == ["thank"]
-    (report,) = (project / "reports").glob("*/report.md")
-    assert (report.parent / "confusion.png").stat().st_size > 1000
-    assert "| thank |" in report.read_text()
-    assert main(["admin", "models"]) == 0
-    assert f"* {new.name}" in capsys.readouterr().out
 
 
 def test_harmful_labels_are_not_promoted(project, monkeypatch, capsys):

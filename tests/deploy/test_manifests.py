@@ -42,7 +42,7 @@ SPECS = {
     "actions": processes.action_server,
     "web": processes.web_server,
     "lead-dispatcher": processes.dispatcher,
-    "sales-inbox": processes.sales_inbox,
+    "workspace": processes.workspace,
 }
 RASA_API = ("/model", "/conversations/visitor-1/tracker", "/status", "/version", "/domain")
 
@@ -155,7 +155,7 @@ def test_each_pod_runs_the_command_bot_run_starts_for_that_server(name):
 
 
 def test_bot_subcommands_and_their_options_exist():
-    for name in ("web", "lead-dispatcher", "sales-inbox", "db-upgrade"):
+    for name in ("web", "lead-dispatcher", "workspace", "db-upgrade"):
         args = build_parser().parse_args(container(name)["command"][1:])
         assert callable(args.handler), name
 
@@ -175,7 +175,7 @@ def test_rasa_accepts_the_options_of_its_pod_and_finds_their_files():
 @pytest.mark.parametrize(
     "name, port",
     [("rasa", "rasa_port"), ("actions", "action_port"), ("web", "web_port"),
-     ("sales-inbox", "sales_inbox_port")],
+     ("workspace", "workspace_port")],
 )  # fmt: skip
 def test_settings_load_from_each_pod_and_listen_where_its_service_points(name, port):
     settings = pod_settings(name)
@@ -191,7 +191,7 @@ def test_every_variable_set_is_one_that_bot_run_gives_its_servers():
     from rasa.core.constants import POSTGRESQL_MAX_OVERFLOW, POSTGRESQL_POOL_SIZE
 
     every = {}
-    for name in ("rasa", "actions", "web", "lead-dispatcher", "sales-inbox", "db-upgrade"):
+    for name in ("rasa", "actions", "web", "lead-dispatcher", "workspace", "db-upgrade"):
         every.update(pod_env(name))
     settings = load_settings(every)
     with mock.patch.dict(os.environ, {}, clear=True):
@@ -277,9 +277,17 @@ def test_several_rasa_pods_always_share_a_redis_lock_store():
     assert 1 <= budget["minAvailable"] < autoscaler["minReplicas"]
 
 
-def test_the_sales_inbox_runs_more_than_one_replica_only_with_redis():
-    replicas = workload("sales-inbox")["spec"]["replicas"]
-    assert replicas == 1 or pod_settings("sales-inbox").redis_url
+def test_the_workspace_runs_more_than_one_replica_only_with_shared_state():
+    """Several replicas need Redis (throttle, sign-outs) and one cookie key from the Secret:
+    without WORKSPACE_SECRET_KEY each pod generates its own and rejects the others' sessions."""
+    replicas = workload("workspace")["spec"]["replicas"]
+    if replicas == 1:
+        return
+    assert pod_settings("workspace").redis_url
+    (key,) = [e for e in container("workspace")["env"] if e["name"] == "WORKSPACE_SECRET_KEY"]
+    secret = {"name": "footcare-bot-secrets", "key": "WORKSPACE_SECRET_KEY"}
+    assert key["valueFrom"]["secretKeyRef"] == secret
+    assert pod_settings("workspace").workspace_secret_key
 
 
 def test_a_rasa_pod_keeps_few_tracker_store_connections():
@@ -310,5 +318,5 @@ def test_every_pod_runs_one_image_from_the_project_folder_of_the_dockerfile():
     images = {c["image"] for w in objects("Deployment") + objects("Job")
               for c in w["spec"]["template"]["spec"]["containers"]}  # fmt: skip
     assert images == {"footcare-bot:0.1.0"}
-    for name in ("rasa", "actions", "web", "lead-dispatcher", "sales-inbox", "db-upgrade"):
+    for name in ("rasa", "actions", "web", "lead-dispatcher", "workspace", "db-upgrade"):
         assert container(name)["workingDir"] == str(pod_settings(name).project_dir) == "/app"

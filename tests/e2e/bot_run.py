@@ -108,7 +108,8 @@ def bot_run(work_dir: Path, **overrides: str) -> Iterator[BotRun]:
     ``overrides`` are settings variables (e.g. ``MODELS_DIR``, ``DATABASE_URL``).
     """
     project = project_copy(work_dir / "project")
-    variables = {"BOT_PROJECT_DIR": str(project), "WEB_PORT": str(free_port()), **overrides}
+    variables = {"BOT_PROJECT_DIR": str(project), "WEB_PORT": str(free_port()),
+                 "WORKSPACE_PORT": str(free_port()), **overrides}  # fmt: skip
     settings = stack_settings(work_dir, **variables)
     marker = str(uuid.uuid4())
     env = {**os.environ, **settings.child_environment(), "BOT_RUN_TEST_MARKER": marker}

@@ -1,7 +1,7 @@
 """`bot run` (behind `make run`) starts everything, keeps it serving, and leaves nothing behind.
 
 One `bot run` for the whole test (each costs a Rasa start): it serves a
-greeting, the website and the sales inbox; then each server is killed with
+greeting, the website and the workspace; then each server is killed with
 SIGKILL in turn (as the kernel's out-of-memory killer would), and the
 supervisor must log it, start it again within seconds (Rasa: the time to
 load its model) and keep the others running; SIGTERM still stops every
@@ -19,9 +19,7 @@ from pathlib import Path
 import pytest
 
 from bot import processes, runner
-from bot.sales.passwords import hash_password
 from tests.e2e.bot_run import bot_run, is_greeting, processes_with_marker
-from tests.support.servers import free_port
 
 pytestmark = pytest.mark.e2e
 
@@ -43,8 +41,6 @@ def test_each_killed_server_comes_back_while_the_others_keep_serving(trained_mod
     with bot_run(
         tmp_path,
         MODELS_DIR=str(trained_model.parent),
-        SALES_INBOX_PORT=str(free_port()),
-        SALES_INBOX_PASSWORD_HASH=hash_password("correct horse battery"),
     ) as run:
         settings = run.settings
         assert len(processes_with_marker(run.marker)) >= 6, run.leftovers()  # and the supervisor
@@ -52,7 +48,7 @@ def test_each_killed_server_comes_back_while_the_others_keep_serving(trained_mod
             assert settings.rasa_url in page.read().decode(), "the page points at this bot"
         specs = runner.server_specs(settings, trained_model)
         assert [spec.name for spec in specs] == [
-            "action server", "Rasa server", "web server", "lead dispatcher", "sales inbox",
+            "action server", "Rasa server", "web server", "lead dispatcher", "workspace",
         ]  # fmt: skip
         for spec in specs:
             others = {other.name: run.child_pid(other.name) for other in specs if other != spec}

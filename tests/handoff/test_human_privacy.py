@@ -9,6 +9,7 @@ from sqlalchemy import select
 from bot.handoff.hours import load_hours
 from bot.handoff.human import HandoffSubmission, get_request, open_requests, request_handoff
 from bot.handoff.human.privacy import ERASED_NOTE, forget_requests, purge_requests
+from bot.handoff.human.service import add_note, assign, request_details
 from bot.handoff.models import Notification
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=timezone.utc)
@@ -43,6 +44,16 @@ def test_forget_erases_the_requests_of_an_address(uow_factory, session_factory):
     assert _notification(session_factory, kept).status == "pending"
     # The conversation may ask again later: the erased request no longer blocks it.
     assert _ask(uow_factory, "conv-1", "ana@clinic.example") not in (forgotten, kept)
+
+
+def test_forget_erases_what_sales_wrote_about_the_person(uow_factory):
+    reference = _ask(uow_factory, "conv-3", "ana@clinic.example")
+    add_note(uow_factory(), reference, "Ana Lind prefers calls after 5pm", author="sam")
+    assign(uow_factory(), reference, "sam", author="sam")
+    forget_requests(uow_factory(), "ana@clinic.example")
+    history = request_details(uow_factory(), reference)["history"]
+    assert [entry["note"] for entry in history] == [ERASED_NOTE, ERASED_NOTE]
+    assert [entry["author"] for entry in history] == ["sam", "sam"]  # who did what stays
 
 
 def test_purge_erases_old_requests_only_and_has_a_dry_run(uow_factory, session_factory):

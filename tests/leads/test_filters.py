@@ -1,4 +1,4 @@
-"""Lead filters shared by the inbox and ``bot leads list``."""
+"""Lead filters shared by the workspace and ``bot leads list``."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Headless Chromium for the browser tests of the chat widget and the sales inbox.
+"""Headless Chromium for the browser tests of the chat widget and the workspace.
 
 The tests drive Debian's Chromium (not a browser Playwright downloads) through
 Playwright's sync API. They skip, with the reason shown in the summary, when

@@ -1,12 +1,11 @@
 """Fixtures for the web server and the browser tests of the chat widget.
 
-The ``browser`` fixture is in ``tests/conftest.py``, shared with the sales inbox tests.
+The ``browser`` fixture is in ``tests/conftest.py``, shared with the workspace tests.
 """
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Iterator
 
 import pytest
@@ -16,8 +15,6 @@ from bot.web.server import WebServer, make_server
 from tests.support.servers import free_port
 from tests.support.threads import running
 from tests.web.support import Widget
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 @pytest.fixture(scope="session")
@@ -66,12 +63,6 @@ def page(browser, dialogs):
     new_page.on("dialog", record)
     yield new_page
     context.close()
-
-
-@pytest.fixture(scope="session")
-def artifacts() -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
-    return ARTIFACTS
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from typing import Iterator
 import pytest
 
 from bot.web.server import STATIC_DIR, StaticHandler, WebServer, make_server
-from tests.sales.hostile import HOSTILE, send_raw
+from tests.support.hostile import HOSTILE, send_raw
 from tests.support.threads import running
 
 # Text that would only appear if a file outside the static folder were served.

@@ -49,7 +49,7 @@ def no_channel_warning(settings: Settings) -> str | None:
     """What to tell people when nothing would be delivered, else None.
 
     Said where each role looks: the dispatcher's log, ``bot run``'s start-up
-    lines, ``bot handoff status`` and the sales inbox banner.
+    lines, ``bot handoff status`` and the workspace banner.
     """
     configured = settings.handoff_webhook_url or settings.smtp_host or settings.slack_webhook_url
     return None if configured else NO_CHANNEL

@@ -2,8 +2,9 @@
 
 A request holds the same kind of personal data as a lead (name, e-mail, phone,
 what the visitor said, the transcript), so it must go on the same requests and
-after the same retention period. What stays: the reference, the lead
-reference, status and dates, so the number of asks can still be counted.
+after the same retention period, with the notes sales wrote about it. What
+stays: the reference, the lead reference, status, assignee and dates, so the
+number of asks can still be counted.
 An erased request is closed (nobody is left to reply to) and its unsent
 notification is dead-lettered, exactly as :mod:`bot.leads.privacy` does for
 leads.
@@ -47,6 +48,9 @@ def _erase(uow: AbstractUnitOfWork, row: HandoffRequest) -> None:
     if row.status == "open":
         row.status, row.closed_at = "closed", now
     row.updated_at = now
+    for entry in row.history:  # sales' notes may name the person or quote them
+        if entry.note:
+            entry.note = ERASED_NOTE
     for notification in uow.notifications.for_reference(row.reference, HANDOFF_KIND):
         notification.payload = handoff_record(row, transcript=False)
         notification.updated_at = now

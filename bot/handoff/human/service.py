@@ -19,9 +19,9 @@ from bot.handoff.human.request import (
     InvalidHandoffRequest,
     clean_submission,
 )
-from bot.handoff.models import HandoffRequest
+from bot.handoff.models import HandoffHistory, HandoffRequest
 from bot.handoff.unit_of_work import AbstractUnitOfWork
-from bot.leads.records import iso
+from bot.leads.records import history_entries, iso
 from bot.leads.unit_of_work import retry_on_conflict
 
 HANDOFF_KIND = "handoff"  # notifications.kind; the row's lead_reference holds HO-...
@@ -107,7 +107,11 @@ def _enqueue_notification(uow: AbstractUnitOfWork, row: HandoffRequest) -> None:
 
 
 def close_request(
-    uow: AbstractUnitOfWork, reference: str, now: datetime | None = None
+    uow: AbstractUnitOfWork,
+    reference: str,
+    now: datetime | None = None,
+    author: str | None = None,
+    note: str | None = None,
 ) -> Dict[str, Any]:
     """Mark a request as dealt with; the conversation may then open a new one."""
     now = _aware(now)
@@ -115,10 +119,47 @@ def close_request(
         row = _existing(uow, reference, for_update=True)
         if row.status == "closed":
             raise InvalidHandoffRequest(f"{reference} is already closed")
-        row.status, row.closed_at, row.updated_at = "closed", now, now
+        _remember(row, "closed", note, author, now)
+        row.status, row.closed_at = "closed", now
         record = handoff_record(row, transcript=False)
         uow.commit()
     return record
+
+
+def add_note(uow: AbstractUnitOfWork, reference: str, note: str,
+             author: str | None = None) -> Dict[str, Any]:  # fmt: skip
+    """A note on the request ("called back, no answer"), kept in its history."""
+    text = (note or "").strip()
+    if not text:
+        raise InvalidHandoffRequest("a note needs some text")
+    with uow:
+        row = _existing(uow, reference, for_update=True)
+        _remember(row, row.status, text, author, utcnow())
+        record = handoff_record(row, transcript=False)
+        uow.commit()
+    return record
+
+
+def assign(uow: AbstractUnitOfWork, reference: str, assignee: str | None,
+           author: str | None = None) -> Dict[str, Any]:  # fmt: skip
+    """Give the request to one person (``None``: to nobody)."""
+    words = f"assigned to {assignee}" if assignee else "not assigned to anyone"
+    with uow:
+        row = _existing(uow, reference, for_update=True)
+        if row.assigned_to == assignee:
+            raise InvalidHandoffRequest(f"{reference} is already {words}")
+        row.assigned_to = assignee
+        _remember(row, row.status, words.capitalize() + ".", author, utcnow())
+        record = handoff_record(row, transcript=False)
+        uow.commit()
+    return record
+
+
+def _remember(row: HandoffRequest, new_status: str, note: str | None, author: str | None,
+              now: datetime) -> None:  # fmt: skip
+    row.history.append(HandoffHistory(from_status=row.status, to_status=new_status, note=note,
+                                      author=author, at=now))  # fmt: skip
+    row.updated_at = now
 
 
 def get_request(uow: AbstractUnitOfWork, reference: str) -> Dict[str, Any]:
@@ -131,7 +172,7 @@ def open_requests(uow: AbstractUnitOfWork) -> List[Dict[str, Any]]:
     """Every open request, oldest first, without transcripts."""
     with uow:
         return [handoff_record(row, transcript=False)
-                for row in uow.handoffs.list_open()]  # fmt: skip
+                for row in uow.handoffs.all("open")]  # fmt: skip
 
 
 def handoff_record(row: HandoffRequest, transcript: bool = True) -> Dict[str, Any]:
@@ -152,6 +193,25 @@ def handoff_record(row: HandoffRequest, transcript: bool = True) -> Dict[str, An
     if transcript:
         record["transcript"] = list(row.transcript or ())
     return record
+
+
+def request_for_sales(row: HandoffRequest, transcript: bool = True) -> Dict[str, Any]:
+    """A request as the sales workspace shows it: who has it and, in full, its history."""
+    record = dict(handoff_record(row, transcript=transcript), assigned_to=row.assigned_to)
+    if transcript:
+        record["history"] = history_entries(row.history)
+    return record
+
+
+def request_details(uow: AbstractUnitOfWork, reference: str) -> Dict[str, Any]:
+    with uow:
+        return request_for_sales(_existing(uow, reference))
+
+
+def list_requests(uow: AbstractUnitOfWork, status: str | None = None) -> List[Dict[str, Any]]:
+    """Requests (only those with ``status`` when given), oldest first, without transcripts."""
+    with uow:
+        return [request_for_sales(row, transcript=False) for row in uow.handoffs.all(status)]
 
 
 def _existing(uow: AbstractUnitOfWork, reference: str, for_update: bool = False) -> HandoffRequest:
