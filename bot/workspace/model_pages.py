@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import List, Optional
 
@@ -21,6 +21,7 @@ from bot.admin.labels import LABEL_LOG
 from bot.admin.registry import ModelEntry, Registry, RegistryError, switch_active
 from bot.admin.server import ServerReloadError
 from bot.config import Settings
+from bot.training import model_path
 from bot.workspace import training_job
 from bot.workspace.auth import page, workspace_of
 from bot.workspace.templating import flash, render
@@ -126,12 +127,13 @@ def models_page(request: Request) -> Response:
 
 @page(role="admin")
 def activate_model(request: Request) -> Response:
-    """Make a registered model the active one, in the running server first (as the CLI)."""
+    """Make a model of the models folder the active one, in the running servers first, as
+    ``bot admin activate`` does (a model not registered yet is registered by it)."""
     settings, name = _settings(request), request.state.form.get("model", "")
     try:
         registry = Registry.load(settings.models_dir)
-        if registry.get(name) is None:
-            raise RegistryError(f"{name!r} is not a registered model")
+        if name not in {row["file"] for row in _rows(settings, registry)}:
+            raise RegistryError(f"{name!r} is not a model in {settings.models_dir.name}/")
         _, said = switch_active(settings, registry, name)
     except (RegistryError, ServerReloadError) as error:
         return _models(request, 409, error=f"Not activated, the active model is unchanged: {error}")
@@ -140,15 +142,38 @@ def activate_model(request: Request) -> Response:
 
 
 def _models(request: Request, status: int = 200, **alerts) -> Response:
-    """Registered models, newest first, with their metrics and which one is served."""
+    """Every model of the folder, newest first, with its metrics and which one is served."""
+    settings = _settings(request)
     try:
-        entries = Registry.load(_settings(request).models_dir).entries
+        rows = _rows(settings, Registry.load(settings.models_dir))
     except RegistryError as error:
-        entries, status, alerts = [], 500, {"error": str(error)}
-    active = next((entry.file for entry in entries if entry.active), None)
-    newest = sorted(entries, key=lambda entry: entry.created, reverse=True)
-    return render(request, "models.html", status, models=[_model_row(e) for e in newest],
-                  active=active, **alerts)  # fmt: skip
+        rows, status, alerts = [], 500, {"error": str(error)}
+    served = next((row["file"] for row in rows if row["active"]), None)
+    return render(request, "models.html", status, models=rows, active=served,
+                  **alerts)  # fmt: skip
+
+
+def _rows(settings: Settings, registry: Registry) -> List[dict]:
+    """Registered models and, as ``bot admin models`` lists them, the model files nobody
+    registered: the one ``bot run`` trained from the current data is served while no
+    model is active, and is what an admin rolls back to after the first promotion."""
+    current = model_path(settings.project_dir, settings.models_dir)
+    rows = [_model_row(entry) for entry in registry.entries]
+    unregistered = sorted(path for path in Path(settings.models_dir).glob("*.tar.gz")
+                          if registry.get(path.name) is None)  # fmt: skip
+    served_unregistered = registry.active() is None and current.exists()
+    for path in unregistered:
+        made = "Trained from the current data" if path.name == current.name else "Trained"
+        rows.append({
+            "file": path.name, "created": _modified(path), "note": f"{made}; not evaluated.",
+            "active": served_unregistered and path.name == current.name,
+            "scores": [(title, _score(None)) for _, title in METRICS],
+        })  # fmt: skip
+    return sorted(rows, key=lambda row: row["created"] or "", reverse=True)
+
+
+def _modified(path: Path) -> str:
+    return datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).isoformat(timespec="seconds")
 
 
 def _model_row(entry: ModelEntry) -> dict:

@@ -123,7 +123,10 @@ def test_admin_labels_a_message_the_bot_did_not_understand(admin, settings):
     page = admin.get("/conversation?id=c-fallback").text
     stamp = stamp_of(settings.tracker_store_url, "c-fallback", NOT_UNDERSTOOD)
     assert f'name="at" value="{stamp}"' in page
-    assert '<option value="ask_product" selected>' in page  # the best guess, preselected
+    # Nothing preselected, the bot's guess named: a careless click teaches nothing.
+    assert '<option value="" selected>Choose…</option>' in page
+    assert '<option value="ask_product">ask_product (the bot\'s guess)</option>' in page
+    assert label_form(admin, "c-fallback", stamp, "").status_code == 409
     done = label_form(admin, "c-fallback", stamp, "out_of_scope")
     assert done.status_code == 303
     assert done.headers["location"] == (
@@ -295,15 +298,35 @@ def test_activating_without_a_running_server_switches_the_registry(admin, settin
     assert "Activated model-new" not in admin.get("/admin/models").text  # said once
 
 
-def test_only_a_registered_model_can_be_activated(admin, settings):
+def test_only_a_model_of_the_folder_can_be_activated(admin, settings):
     registered_models(settings.models_dir)
-    (settings.models_dir / "model-stray.tar.gz").write_bytes(b"x")
     page = admin.get("/admin/models")
-    for name in ("model-stray.tar.gz", "../registry.json", ""):
+    for name in ("model-gone.tar.gz", "../registry.json", "registry.json", ""):
         refused = admin.post("/admin/models/activate",
                              data={"csrf": csrf_of(page.text), "model": name})  # fmt: skip
-        assert refused.status_code == 409 and "not a registered model" in refused.text
+        assert refused.status_code == 409 and "is not a model in" in refused.text
     assert Registry.load(settings.models_dir).active().file == "model-old.tar.gz"
+
+
+def test_the_model_served_before_any_activation_is_listed_and_can_be_rolled_back_to(
+    admin, settings
+):
+    """`bot run` serves the model of the current data without registering it; the page
+    shows it as served, and after a first promotion it is the one to roll back to."""
+    from bot.training import model_path
+
+    current = model_path(settings.project_dir, settings.models_dir)
+    current.parent.mkdir(parents=True, exist_ok=True)
+    current.write_bytes(b"not really a model")
+    page = admin.get("/admin/models").text
+    assert f"Served: {current.name}" in page and "Trained from the current data" in page
+    registered_models(settings.models_dir)  # a promotion since: model-old is active
+    page = admin.get("/admin/models")
+    assert f'name="model" value="{current.name}"' in page.text
+    done = admin.post("/admin/models/activate",
+                      data={"csrf": csrf_of(page.text), "model": current.name})  # fmt: skip
+    assert done.status_code == 303
+    assert Registry.load(settings.models_dir).active().file == current.name
 
 
 def test_no_models_yet_says_how_to_make_one(admin):
