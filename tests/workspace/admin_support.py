@@ -69,6 +69,29 @@ def stamp_of(url: str, sender: str, text: str) -> float:
                 if kind == "user" and data.get("text") == text)  # fmt: skip
 
 
+def scripted_enquiries() -> dict:
+    """Three enquiries: left at the first question, left at organisation, submitted."""
+    first = form_starts(LEAD, f.BUYER_TYPE, "Who are you buying for?")
+    return {
+        "left-at-start": [user("I want a quote", "request_quote", 0.95), *first],
+        "left-at-organisation": [
+            user("price for rollers please", "request_quote", 0.95), *first,
+            *answer("a clinic", f.BUYER_TYPE),
+            *form_asks(LEAD, f.ITEMS, "Which products, and how many?"),
+            *answer("20 foot rollers", f.ITEMS),
+            *form_asks(LEAD, f.ORGANISATION, "Which organisation is it for?"),
+        ],
+        "submitted": [
+            user("send me an offer", "request_quote", 0.95), *first,
+            *answer("a spa", f.BUYER_TYPE),
+            *form_asks(LEAD, f.ITEMS, "Which products, and how many?"),
+            *answer("10 calf massagers", f.ITEMS),
+            action(LEAD), active_loop(None), slot(f.REFERENCE, "FM-2026-000009"),
+            bot("Thank you! Your reference is FM-2026-000009."),
+        ],
+    }  # fmt: skip
+
+
 FAKE_TRAINING = """
 import pathlib, sys, time
 print("[1/5] Validating the training data (rasa data validate)...", flush=True)

@@ -212,3 +212,21 @@ def test_unknown_methods_are_not_allowed(live):
     request = b"DELETE /leads/FM-2026-000001 HTTP/1.1\r\nHost: x\r\n\r\n"
     status, _ = send_raw(host, port, request, half_close=False)
     assert status == 405
+
+
+def test_with_the_database_down_people_get_a_page_that_says_so(settings, tmp_path):
+    """PostgreSQL stopped (a port nobody listens on): signing in answers 503 with words,
+    never a traceback; the sign-in page and the health check still answer."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    url = f"postgresql://postgres@127.0.0.1:{closed}/test"
+    down = load_settings({"BOT_PROJECT_DIR": str(tmp_path), "DATABASE_URL": url})
+    client = TestClient(create_app(workspace_from_settings(down)), follow_redirects=False)
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/login").status_code == 200
+    refused = sign_in(client, "sam")
+    assert refused.status_code == 503 and "cannot be reached right now" in refused.text
+    assert "Traceback" not in refused.text

@@ -14,26 +14,18 @@ import pytest
 
 from bot.admin.examples import example_key, known_texts
 from bot.config import load_settings
-from bot.leads.intake import fields as f
 from bot.workspace.context import workspace_from_settings
 from tests.admin.conftest import admin_environment, copy_project
-from tests.admin.events import (
-    action,
-    active_loop,
-    answer,
-    bot,
-    form_asks,
-    form_starts,
-    slot,
-    user,
-    write_events,
-)
+from tests.admin.events import write_events
 from tests.support.workspace_server import serving
-from tests.workspace.admin_support import NOT_UNDERSTOOD, write_conversations
+from tests.workspace.admin_support import (
+    NOT_UNDERSTOOD,
+    scripted_enquiries,
+    write_conversations,
+)
 from tests.workspace.conftest import ATTACK, PASSWORDS
 
 pytestmark = pytest.mark.browser
-LEAD = "lead_form"
 
 
 @pytest.fixture
@@ -114,29 +106,6 @@ def test_a_sales_person_follows_up_an_enquiry_and_a_request(
         page.goto(base_url + "/?assigned=ada")
         expect(rows).to_have_count(1)
         expect(rows.first).to_contain_text("contacted")
-
-
-def scripted_enquiries() -> dict:
-    """Three enquiries: left at the first question, left at organisation, submitted."""
-    first = form_starts(LEAD, f.BUYER_TYPE, "Who are you buying for?")
-    return {
-        "left-at-start": [user("I want a quote", "request_quote", 0.95), *first],
-        "left-at-organisation": [
-            user("price for rollers please", "request_quote", 0.95), *first,
-            *answer("a clinic", f.BUYER_TYPE),
-            *form_asks(LEAD, f.ITEMS, "Which products, and how many?"),
-            *answer("20 foot rollers", f.ITEMS),
-            *form_asks(LEAD, f.ORGANISATION, "Which organisation is it for?"),
-        ],
-        "submitted": [
-            user("send me an offer", "request_quote", 0.95), *first,
-            *answer("a spa", f.BUYER_TYPE),
-            *form_asks(LEAD, f.ITEMS, "Which products, and how many?"),
-            *answer("10 calf massagers", f.ITEMS),
-            action(LEAD), active_loop(None), slot(f.REFERENCE, "FM-2026-000009"),
-            bot("Thank you! Your reference is FM-2026-000009."),
-        ],
-    }  # fmt: skip
 
 
 @pytest.fixture
