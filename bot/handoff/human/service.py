@@ -170,9 +170,7 @@ def get_request(uow: AbstractUnitOfWork, reference: str) -> Dict[str, Any]:
 
 def open_requests(uow: AbstractUnitOfWork) -> List[Dict[str, Any]]:
     """Every open request, oldest first, without transcripts."""
-    with uow:
-        return [handoff_record(row, transcript=False)
-                for row in uow.handoffs.all("open")]  # fmt: skip
+    return list_requests(uow, "open")
 
 
 def handoff_record(row: HandoffRequest, transcript: bool = True) -> Dict[str, Any]:
