@@ -30,6 +30,7 @@ from rasa.shared.core.events import (
     ActionExecuted,
     ActiveLoop,
     Event,
+    LegacyForm,
     Restarted,
     SessionStarted,
     SlotSet,
@@ -64,7 +65,7 @@ def _quiet_point_before(events: Sequence[Event], index: int) -> Optional[int]:
     """The last ``action_listen`` at or before ``index`` with no form active, if any."""
     while index > 0:
         event = events[index]
-        if not (isinstance(event, ActionExecuted) and event.action_name == ACTION_LISTEN_NAME):
+        if not (type(event) is ActionExecuted and event.action_name == ACTION_LISTEN_NAME):
             index -= 1
             continue
         opened_at = _form_opened_at(events, index)
@@ -74,14 +75,20 @@ def _quiet_point_before(events: Sequence[Event], index: int) -> Optional[int]:
     return None
 
 
+# Exact types, not isinstance(): events are ABCs, and this scan can walk back
+# through a whole long conversation on every prediction.
+_LOOP_EVENTS = frozenset({ActiveLoop, LegacyForm})
+_SESSION_BOUNDARIES = frozenset({Restarted, SessionStarted})
+
+
 def _form_opened_at(events: Sequence[Event], index: int) -> Optional[int]:
     """Where the form active at ``index`` was opened; None if no form is active there."""
     for position in range(index - 1, -1, -1):
-        event = events[position]
-        if isinstance(event, (Restarted, SessionStarted)):
+        kind = type(events[position])
+        if kind in _LOOP_EVENTS:
+            return position if events[position].name else None
+        if kind in _SESSION_BOUNDARIES:
             return None
-        if isinstance(event, ActiveLoop):
-            return position if event.name else None
     return None
 
 

@@ -12,6 +12,14 @@ Two costs of calling the action server, both on every turn:
   that write a transcript read everything (``WHOLE_CONVERSATION_ACTIONS``). The
   others get the latest ``RECENT_EVENTS`` events.
 
+One cost of running any action: before each action of a turn Rasa copies the
+tracker with ``DialogueStateTracker.copy()``, which builds an empty tracker and
+replays every event of the conversation into it: at turn 300, thousands of
+events, several times a turn. :func:`copy_tracker` builds the same tracker
+from the current state instead (the events themselves are shared, as the
+replay shares them too); ``tests/serving`` compares the two on real
+conversations.
+
 And one cost of understanding a message: the same short texts come again and
 again (quick replies such as "Submit", "skip", "Yes, you may contact me",
 greetings), and each time the whole NLU pipeline runs. The pipeline reads
@@ -29,7 +37,7 @@ import copy
 import functools
 import itertools
 import logging
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from typing import Any, Dict
 
 import rasa
@@ -94,6 +102,27 @@ def action_call_format(self: RemoteAction, tracker: DialogueStateTracker, domain
     return call
 
 
+def copy_tracker(self: DialogueStateTracker) -> DialogueStateTracker:
+    """Rasa's ``DialogueStateTracker.copy()`` without replaying the conversation.
+
+    The replay starts from ``init_copy()`` (no model or assistant id, no
+    sender source) and ends in the current state: the same events, slots
+    holding the same values, the same latest message, action and form. Only
+    what an event may change in place later (the slots, the latest action and
+    the form's state) is copied rather than shared.
+    """
+    clone = self.init_copy()
+    clone.events = deque(self.events, self._max_event_history)
+    clone.slots = {name: copy.copy(slot) for name, slot in self.slots.items()}
+    clone._paused = self._paused
+    clone.followup_action = self.followup_action
+    clone.latest_action = copy.copy(self.latest_action)
+    clone.latest_message = self.latest_message
+    clone.latest_bot_utterance = self.latest_bot_utterance
+    clone.active_loop = copy.copy(self.active_loop)
+    return clone
+
+
 def parse_message_with_graph(
     self: MessageProcessor, message, tracker, only_output_properties: bool = True
 ) -> Dict:
@@ -129,4 +158,5 @@ def apply(parse_cache_size: int = PARSE_CACHE_SIZE) -> bool:
     RemoteAction._validate_action_result = validate_action_result
     RemoteAction._action_call_format = action_call_format
     MessageProcessor._parse_message_with_graph = parse_message_with_graph
+    DialogueStateTracker.copy = copy_tracker
     return True

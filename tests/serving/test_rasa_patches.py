@@ -1,4 +1,4 @@
-"""The action-reply validation patch: same verdicts as Rasa's, applied only to its version."""
+"""The Rasa patches: same results as Rasa's own code, cheaper, applied only to its version."""
 
 from __future__ import annotations
 
@@ -12,8 +12,24 @@ import rasa
 from jsonschema import ValidationError, validate
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
-from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActionExecutionRejected,
+    ActionReverted,
+    ActiveLoop,
+    AllSlotsReset,
+    BotUttered,
+    ConversationPaused,
+    ConversationResumed,
+    EntitiesAdded,
+    FollowupAction,
+    LoopInterrupted,
+    SessionStarted,
+    SlotSet,
+    UserUtteranceReverted,
+    UserUttered,
+)
+from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.config import PROJECT_ROOT
@@ -164,3 +180,68 @@ def test_a_cache_size_of_zero_turns_the_cache_off(graph, monkeypatch):
     parse(processor, "Submit")
     parse(processor, "Submit")
     assert processor.runs == 2
+
+
+def eventful_tracker(max_event_history=None) -> DialogueStateTracker:
+    """A conversation with every kind of event that changes a tracker's state."""
+    tracker = DialogueStateTracker("visitor", DOMAIN.slots, max_event_history)
+    tracker.model_id = "model-1"  # Rasa's own copy does not carry these over
+    tracker.assistant_id = "assistant"
+    for event in [
+        SessionStarted(), ActionExecuted("action_listen"),
+        UserUttered("hi", {"name": "greet", "confidence": 0.9}), ActionExecuted("utter_greet"),
+        BotUttered("Hello!"), ActionExecuted("action_listen"),
+        UserUttered("a quote", {"name": "request_quote", "confidence": 0.9}),
+        ActionExecuted("lead_form"), ActiveLoop("lead_form"), SlotSet("buyer_type", "spa"),
+        SlotSet("requested_slot", "products"), ActionExecuted("action_listen"),
+        UserUttered("what?", {"name": "faq", "confidence": 0.5}),
+        EntitiesAdded([{"entity": "product", "value": "foot_roller"}]),
+        ActionExecutionRejected("lead_form"), LoopInterrupted(True),
+        ActionExecuted("action_answer_faq"), FollowupAction("lead_form"),
+        ActionExecuted("action_listen"), UserUttered("oops", {"name": "deny", "confidence": 0.9}),
+        UserUtteranceReverted(), ActionExecuted("utter_x"), ActionReverted(),
+        ConversationPaused(), ConversationResumed(), AllSlotsReset(),
+        SlotSet("products", [{"product": "foot_roller", "quantity": 2}]),
+        ActionExecuted("action_listen"),
+    ]:  # fmt: skip
+        tracker.update(event)
+    return tracker
+
+
+def state_of(tracker: DialogueStateTracker) -> dict:
+    state = dict(vars(tracker))
+    state["events"] = (list(tracker.events), tracker.events.maxlen)
+    state["slots"] = {n: (s.value, s.has_been_set) for n, s in tracker.slots.items()}
+    return state
+
+
+@pytest.mark.parametrize("cut", range(0, 29, 3))
+@pytest.mark.parametrize("max_event_history", [None, 20])
+def test_a_copied_tracker_is_the_tracker_rasas_replay_builds(cut, max_event_history):
+    tracker = eventful_tracker(max_event_history)
+    events = list(tracker.events)[:cut] if cut else list(tracker.events)
+    tracker = DialogueStateTracker.from_events("visitor", events, DOMAIN.slots, max_event_history)
+    replayed = tracker.travel_back_in_time(float("inf"))
+    copied = rasa_patches.copy_tracker(tracker)
+    assert state_of(copied) == state_of(replayed)
+    assert copied.current_state(EventVerbosity.ALL) == replayed.current_state(EventVerbosity.ALL)
+
+
+def test_changing_a_copy_leaves_the_tracker_alone():
+    tracker = eventful_tracker()
+    tracker.update(ActiveLoop("lead_form"))
+    before = state_of(tracker)
+    copied = rasa_patches.copy_tracker(tracker)
+    for event in [LoopInterrupted(True), ActionExecutionRejected("lead_form"),
+                  SlotSet("buyer_type", "clinic"), ActionExecuted("utter_ok")]:  # fmt: skip
+        copied.update(event)
+    assert state_of(tracker) == before
+    assert tracker.slots["buyer_type"].value != copied.slots["buyer_type"].value
+
+
+def test_a_long_conversation_is_copied_without_replaying_it(monkeypatch):
+    tracker = long_tracker(500)
+    applied = []
+    monkeypatch.setattr(DialogueStateTracker, "update", lambda self, event, *_: applied.append(1))
+    copied = rasa_patches.copy_tracker(tracker)
+    assert not applied and len(copied.events) == 2000
