@@ -30,6 +30,10 @@ def hinted(text: str, predicted: str) -> str:
         ("how can I order the leg and butt one?", "ask_product"),
         ("we want buy 40 rollers", "inform"),
         ("looking for bulk pricing for our shops", "ask_commercial"),
+        ("right, I'll take the calf one - what does it cost?", "ask_commercial"),
+        ("could we purchase directly from you?", "faq"),
+        ("fine, we will go for the roller then", "ask_product"),
+        ("can I get the price and order the foot roller today", "ask_commercial"),
     ],
 )
 def test_a_plain_quote_request_starts_the_enquiry(text, predicted):
@@ -44,6 +48,8 @@ def test_a_plain_quote_request_starts_the_enquiry(text, predicted):
         ("I want to buy one to cure my arthritis", "faq"),  # the health claim is answered first
         ("I'd like to talk to a person about an order", "human_handoff"),
         ("stop, I don't want a quote any more", "stop"),
+        ("can I return an order that arrived damaged?", "ask_commercial"),
+        ("will it take long to arrive", "ask_commercial"),
     ],
 )
 def test_other_messages_keep_their_intent(text, predicted):

@@ -39,6 +39,13 @@ _QUOTE = re.compile(
     r"|\b(?:how (?:do|can|could) (?:i|we)|(?:i|we) (?:want|wanna|would like|need)|id like|wed like"
     r"|want) (?:to )?(?:buy|order|purchase)\b"
     r"|\b(?:place|placing) an order\b|\bbulk (?:order|pricing|purchase)\b"
+    # "can I get a price and order it?", "could we purchase 20?", "I'll take two";
+    # not "what can I buy?", which asks for the range
+    r"|(?:^|\b(?:and|so|ok|okay|right|great|then|now|please|hi|hello|good)\b )"
+    r"(?:can|could|may) (?:i|we) (?:(?:get (?:a|the) (?:price|quote|total) and|just|also|please)"
+    r" )?(?:buy|order|purchase)\b"
+    r"|\b(?:ill|i will|we will) (?:take|order|buy|purchase|go (?:with|for) (?:the|a|an|one)"
+    r")\b"
 )
 
 

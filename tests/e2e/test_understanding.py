@@ -85,6 +85,15 @@ def test_a_bare_quantity_is_for_the_product_under_discussion(visitor):
     visitor.say("just one please", expect=ASK[f.NAME])
 
 
+def test_a_bare_quantity_with_no_product_in_sight_asks_which_product_it_is_for(visitor):
+    visitor.say("can I get a quote", expect=ASK[f.BUYER_TYPE])
+    visitor.say("for my own use", expect=ASK[f.ITEMS])
+    reply = visitor.say("roughly a hundred pieces please")
+    assert "which product would you like 100 of?" in reply.lower()
+    assert "don't know a product" not in reply
+    visitor.say("100 foot rollers", expect=ASK[f.NAME])
+
+
 def test_a_question_at_the_notes_is_kept_as_the_note(visitor):
     visitor.say(
         "we'd like to order 30 whole leg massagers for our clinic", expect=ASK[f.ORGANISATION]

@@ -185,6 +185,17 @@ def test_the_product_just_discussed_is_the_one_a_quantity_is_asked_for(kb):
     assert described[f.PENDING_PRODUCTS] == ["deep_calf_massager"]
 
 
+def test_a_bare_quantity_at_the_products_question_is_for_the_product_discussed(kb):
+    asking = {f.DISCUSSED_PRODUCT: "whole_leg_massager"}
+    step = answer(f.ITEMS, "just the one", asking, kb)
+    assert step.updates[f.ITEMS] == [["whole_leg_massager", 1]]
+    named_earlier = {**asking, f.PENDING_PRODUCTS: ["foot_roller"]}
+    assert answer(f.ITEMS, "3", named_earlier, kb).updates[f.ITEMS] == [["foot_roller", 3]]
+    nothing_discussed = answer(f.ITEMS, "3", {}, kb)
+    assert nothing_discussed.updates[f.ITEMS] is None
+    assert "Which product would you like 3 of?" in nothing_discussed.messages[0]
+
+
 def test_a_number_of_something_else_is_no_quantity(kb):
     found = prefill(kb, "we have 12 pharmacies and would stock the roller and the calf massager")
     assert f.ITEMS not in found

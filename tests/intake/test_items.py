@@ -69,6 +69,19 @@ def test_a_bare_number_for_several_pending_products_is_ambiguous(kb):
         parse_items(kb, "25", pending=["foot_roller", "deep_calf_massager"])
 
 
+@pytest.mark.parametrize("text", ["roughly a hundred pieces", "100 units please", "100"])
+def test_a_bare_quantity_asks_which_product_it_is_for(kb, text):
+    with pytest.raises(InvalidAnswer) as error:
+        parse_items(kb, text)
+    assert "Which product would you like 100 of?" in str(error.value)
+    assert "don't know a product" not in str(error.value)
+
+
+@pytest.mark.parametrize("text", ["one please", "just the one", "1, thanks", "just 1 in total"])
+def test_polite_words_after_a_quantity_are_not_taken_for_a_product(kb, text):
+    assert parse_items(kb, text, pending=["deep_calf_massager"]) == [["deep_calf_massager", 1]]
+
+
 def test_number_words_fold_into_integers():
     assert tokens("a couple of rollers") == [2, "rollers"]
     assert tokens("three thousand two hundred") == [3200]

@@ -23,6 +23,8 @@ CONFIRMED = "lead_confirmed"
 CONSENT_AT = "consent_given_at"
 FAILURES = "lead_failures"
 PENDING_PRODUCTS = "lead_pending_products"
+# Set by the article answers: the product the visitor asked about last.
+DISCUSSED_PRODUCT = "product"
 REFERENCE = "lead_reference"
 
 FORM_SLOTS = (

@@ -94,7 +94,14 @@ def _validate(slot: str, value: Any, slots: Mapping[str, Any], kb: Knowledge, no
 def _items(value: Any, slots: Mapping[str, Any], kb: Knowledge) -> List[List]:
     if isinstance(value, list):
         return [[product, check_quantity(kb, product, qty)] for product, qty in value]
-    return parse_items(kb, str(value), slots.get(f.PENDING_PRODUCTS) or ())
+    return parse_items(kb, str(value), _meant_products(slots))
+
+
+def _meant_products(slots: Mapping[str, Any]) -> List[str]:
+    """What a bare quantity is for: products named without one, else the one discussed."""
+    pending = slots.get(f.PENDING_PRODUCTS) or []
+    discussed = slots.get(f.DISCUSSED_PRODUCT)
+    return list(pending) or ([discussed] if isinstance(discussed, str) and discussed else [])
 
 
 def _consent(value: Any, slots: Mapping[str, Any], now: datetime) -> Dict:

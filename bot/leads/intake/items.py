@@ -33,6 +33,14 @@ _QUANTITY_WORDS = frozenset(
     }
 )  # fmt: skip
 
+# Words after a number that name nothing: "one please", "just 2, thanks".
+_FILLERS = frozenset(
+    {
+        "please", "pls", "plz", "thanks", "thank", "you", "ta", "cheers", "just", "only",
+        "then", "ok", "okay", "total", "in", "all", "altogether",
+    }
+)  # fmt: skip
+
 # Words after a stray number that suggest the visitor meant a product we don't sell.
 _PRODUCT_LIKE = ("massag", "roller", "machine", "device", "mat", "kit", "spa", "chair", "unit")
 
@@ -127,10 +135,15 @@ def scan_items(kb: Knowledge, text: str) -> ParsedItems:
     for pos, (kind, value, extra) in enumerate(elements):
         if kind == "num" and pos not in claimed:
             parsed.stray_numbers.append(value)
-            parsed.unknown = parsed.unknown or extra or None
+            parsed.unknown = parsed.unknown or _unnamed(extra) or None
         elif kind == "counted":
             parsed.unknown = parsed.unknown or extra or None
     return parsed
+
+
+def _unnamed(words: str) -> str:
+    """The words after a stray number that might name a thing ("chairs"), not "pieces, please"."""
+    return " ".join(w for w in words.split() if w not in _QUANTITY_WORDS and w not in _FILLERS)
 
 
 def _claim(elements: List[tuple], pos: int, step: int, claimed: set):
@@ -160,7 +173,9 @@ def check_quantity(kb: Knowledge, product_id: str, quantity: Token) -> int:
 def parse_items(kb: Knowledge, text: str, pending: Sequence[str] = ()) -> Items:
     """The items of an answer to "which products, how many?"; raises :class:`InvalidAnswer`.
 
-    ``pending`` are products named earlier without a quantity: a bare "25" is for them.
+    ``pending`` are the products a bare "25" is for: named earlier without a
+    quantity, or else the one under discussion. With none, the visitor is asked
+    which product the number is for.
     """
     parsed = scan_items(kb, text)
     numbers = parsed.stray_numbers + [quantity for _, quantity in parsed.items]
@@ -177,6 +192,12 @@ def parse_items(kb: Knowledge, text: str, pending: Sequence[str] = ()) -> Items:
         elif len(pending) > 1:
             names = " or ".join(product_name(kb, p) for p in pending)
             raise InvalidAnswer(f"Is that for the {names}? Please name the product too.")
+        elif not parsed.unknown:
+            quantity = _quantity_text(parsed.stray_numbers[0])
+            raise InvalidAnswer(
+                f"Which product would you like {quantity} of? We have: {range_text(kb)}. "
+                f'For example: "{quantity} foot rollers".'
+            )
     product_like = any(word in (parsed.unknown or "") for word in _PRODUCT_LIKE)
     if parsed.unknown and (product_like or not (parsed.items or parsed.unquantified)):
         raise InvalidAnswer(
@@ -192,6 +213,14 @@ def parse_items(kb: Knowledge, text: str, pending: Sequence[str] = ()) -> Items:
             'For example: "20 foot rollers and 5 deep calf massagers".'
         )
     return [[product, check_quantity(kb, product, qty)] for product, qty in parsed.items]
+
+
+def _quantity_text(quantity: Token) -> str:
+    return (
+        str(int(quantity))
+        if isinstance(quantity, float) and quantity.is_integer()
+        else str(quantity)
+    )
 
 
 def describe_items(kb: Knowledge, items: Items) -> str:
