@@ -64,6 +64,9 @@ class _Names:
                 self.products[key] = product
                 self.products.setdefault(_singular(key), product)
         self.most_words = max((len(key.split()) for key in self.products), default=0)
+        # "massager", "roller": the last word of a name, which "the massager for
+        # the whole leg" puts first.
+        self.heads = {key.split()[-1] for key in self.products if len(key.split()) > 1}
 
     def named(self, key: str) -> Product | None:
         return self.products.get(key) or self.products.get(_singular(key))
@@ -82,6 +85,28 @@ class _Names:
                 if product is not None:
                     return NameMatch(start, end, product)
         return None
+
+    def head_first_at(self, words: Sequence[object], start: int) -> NameMatch | None:
+        """A name said head first: "massagers for the whole leg" is the whole leg massager."""
+        head = words[start]
+        if not isinstance(head, str) or _singular(head) not in self.heads:
+            return None
+        rest = start + 1
+        if rest >= len(words) or words[rest] != "for":
+            return None
+        rest += 1
+        if rest < len(words) and words[rest] in _ARTICLES:
+            rest += 1
+        for end in range(min(len(words), rest + self.most_words - 1), rest, -1):
+            qualifier = words[rest:end]
+            if all(isinstance(word, str) for word in qualifier):
+                product = self.named(" ".join(map(str, qualifier)) + " " + _singular(head))
+                if product is not None:
+                    return NameMatch(start, end, product)
+        return None
+
+
+_ARTICLES = frozenset({"the", "a", "an", "your", "my", "our", "their", "his", "her"})
 
 
 def find_product(knowledge: Knowledge, text: str | None) -> Product | None:
@@ -107,14 +132,15 @@ def find_names(knowledge: Knowledge, words: Sequence[object]) -> List[NameMatch]
 
     ``words`` are split as :func:`match_key` splits them; anything that is not a
     string (the enquiry form passes numbers) ends a name. The longest name wins,
-    so "whole leg massager" is not also read as "leg massager". Misspellings are
+    so "whole leg massager" is not also read as "leg massager"; a name may come
+    head first ("the massagers for the whole leg"). Misspellings are
     not guessed here: in running text too many ordinary words are near a name.
     """
     names = _Names(knowledge)
     found: List[NameMatch] = []
     start = 0
     while start < len(words):
-        match = names.longest_at(words, start)
+        match = names.longest_at(words, start) or names.head_first_at(words, start)
         if match is not None:
             found.append(match)
         start = match.end if match is not None else start + 1

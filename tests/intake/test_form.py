@@ -196,6 +196,11 @@ def test_a_bare_quantity_at_the_products_question_is_for_the_product_discussed(k
     assert "Which product would you like 3 of?" in nothing_discussed.messages[0]
 
 
+def test_an_opening_keeps_every_product_even_one_said_head_first(kb):
+    found = prefill(kb, "I'd like to buy a foot roller and one of the massagers for the whole leg")
+    assert found[f.ITEMS] == [["foot_roller", 1], ["whole_leg_massager", 1]]
+
+
 def test_a_number_of_something_else_is_no_quantity(kb):
     found = prefill(kb, "we have 12 pharmacies and would stock the roller and the calf massager")
     assert f.ITEMS not in found

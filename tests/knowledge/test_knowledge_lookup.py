@@ -66,6 +66,21 @@ def test_mentioned_products_reads_plurals_of_any_name(kb, text, expected):
     assert [p.id for p in mentioned_products(kb, text)] == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "a roller and one of the massagers for the whole leg",
+            ["foot_roller", "whole_leg_massager"],
+        ),
+        ("what is the massager for the leg and butt like?", ["leg_and_butt_massager"]),
+        ("is there a massager for the spa", []),  # no product is called "spa massager"
+    ],
+)
+def test_a_name_said_head_first_is_the_product(kb, text, expected):
+    assert [p.id for p in mentioned_products(kb, text)] == expected
+
+
 def test_find_names_gives_places_and_a_number_ends_a_name(kb):
     found = find_names(kb, ["20", "whole", "leg", "massagers", "and", "roller", 1])
     assert [(m.start, m.end, m.product.id) for m in found] == [
