@@ -17,8 +17,8 @@ tracker with ``DialogueStateTracker.copy()``, which builds an empty tracker and
 replays every event of the conversation into it: at turn 300, thousands of
 events, several times a turn. :func:`copy_tracker` builds the same tracker
 from the current state instead (the events themselves are shared, as the
-replay shares them too); ``tests/serving`` compares the two on real
-conversations.
+replay shares them too); ``tests/serving`` compares the two, field by field,
+on conversations holding every kind of event that changes a tracker.
 
 And one cost of understanding a message: the same short texts come again and
 again (quick replies such as "Submit", "skip", "Yes, you may contact me",
@@ -150,8 +150,8 @@ def apply(parse_cache_size: int = PARSE_CACHE_SIZE) -> bool:
     if not rasa.__version__.startswith(TESTED_RASA):
         log.error(
             "NOT patching Rasa %s: bot/serving/rasa_patches.py was written for Rasa %sx. "
-            "Action replies are validated the slow way and nothing is cached; check the patch "
-            "against this version.",
+            "Action replies are validated the slow way, trackers are copied by replaying them "
+            "and nothing is cached; check the patch against this version.",
             rasa.__version__, TESTED_RASA,
         )  # fmt: skip
         return False
