@@ -23,6 +23,8 @@ from bot.knowledge.model import Knowledge, Product, UnknownEntryError
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 TYPO_SIMILARITY = 0.88  # "foot rolller" is the foot roller; "foot spa" is nothing we sell
 _SHORTEST_GUESS = 6  # shorter names are too alike to guess a misspelling of
+# Words between "for" and a name said head first: "massagers for the whole leg".
+_ARTICLES = frozenset({"the", "a", "an", "your", "my", "our", "their", "his", "her"})
 
 
 def match_key(text: str) -> str:
@@ -104,9 +106,6 @@ class _Names:
                 if product is not None:
                     return NameMatch(start, end, product)
         return None
-
-
-_ARTICLES = frozenset({"the", "a", "an", "your", "my", "our", "their", "his", "her"})
 
 
 def find_product(knowledge: Knowledge, text: str | None) -> Product | None:

@@ -201,7 +201,7 @@ def eventful_tracker(max_event_history=None) -> DialogueStateTracker:
         ActionExecuted("action_listen"), UserUttered("oops", {"name": "deny", "confidence": 0.9}),
         UserUtteranceReverted(), ActionExecuted("utter_x"), ActionReverted(),
         ConversationPaused(), ConversationResumed(), AllSlotsReset(),
-        SlotSet("products", [{"product": "foot_roller", "quantity": 2}]),
+        SlotSet("lead_items", [["foot_roller", 2]]),  # a list value, shared as the replay shares it
         ActionExecuted("action_listen"),
     ]:  # fmt: skip
         tracker.update(event)
